@@ -1,0 +1,49 @@
+using Newtonsoft.Json.Linq;
+
+namespace PbDeploy.Manifest;
+
+/// <summary>A loaded and validated <c>pbdeploy.json</c>.</summary>
+public sealed record DeployManifest
+{
+    /// <summary>The manifest file's full path.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The manifest's directory: <c>{project_dir}</c>, and the base of every relative path.</summary>
+    public required string ProjectDir { get; init; }
+
+    /// <summary>The manifest's <c>variables</c>: template variables of every service.</summary>
+    public required JObject Variables { get; init; }
+
+    /// <summary>The manifest's <c>env</c>: environment variables of every command.</summary>
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The services, in manifest order.</summary>
+    public required IReadOnlyList<ServiceDefinition> Services { get; init; }
+
+    /// <summary>Near misses and other things worth a look; loading went on.</summary>
+    public IReadOnlyList<ManifestWarning> Warnings { get; init; } = [];
+
+    /// <summary>The service of that name.</summary>
+    /// <exception cref="PbDeployException">No service has that name.</exception>
+    public ServiceDefinition GetService(string name) =>
+        Services.FirstOrDefault(s => s.Name == name)
+        ?? throw new PbDeployException(
+            $"{Path}: there is no service '{name}'; the services are: {string.Join(", ", Services.Select(s => s.Name))}.");
+
+    /// <summary>The services of those names in manifest order, or all of them when none is named.</summary>
+    /// <exception cref="PbDeployException">A name is not a service.</exception>
+    public IReadOnlyList<ServiceDefinition> Select(IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return Services;
+        }
+
+        foreach (var name in names)
+        {
+            _ = GetService(name);
+        }
+
+        return Services.Where(s => names.Contains(s.Name)).ToList();
+    }
+}

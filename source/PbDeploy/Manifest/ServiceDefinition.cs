@@ -1,0 +1,64 @@
+using Newtonsoft.Json.Linq;
+
+namespace PbDeploy.Manifest;
+
+/// <summary>
+/// One service of the manifest, validated. Strings that are templates (commands, <c>cwd</c>, <c>pidfile</c>,
+/// <c>log</c>) are kept unrendered: they are rendered with the service's variables when used.
+/// </summary>
+public sealed record ServiceDefinition
+{
+    /// <summary>The service's key in <c>services</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The TCP port the service listens on (1-65535), or null for a pidfile service.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>The pidfile (a template, relative to the project dir), or null for a port service.</summary>
+    public string? Pidfile { get; init; }
+
+    /// <summary>The command that starts the service.</summary>
+    public required string Start { get; init; }
+
+    /// <summary>The command that restarts a running service, or null to leave a running service alone.</summary>
+    public string? Restart { get; init; }
+
+    /// <summary>The command that stops the service, or null for SIGTERM then SIGKILL.</summary>
+    public string? Stop { get; init; }
+
+    /// <summary>The working directory of the service's commands (a template, relative to the project dir), or null for the project dir.</summary>
+    public string? Cwd { get; init; }
+
+    /// <summary>Commands run in order before a start or restart.</summary>
+    public IReadOnlyList<string> Before { get; init; } = [];
+
+    /// <summary>Commands run in order after a start or restart.</summary>
+    public IReadOnlyList<string> After { get; init; } = [];
+
+    /// <summary>True (default): <see cref="Start"/> daemonizes by itself and exits. False: PbDeploy backgrounds it.</summary>
+    public bool Daemonizes { get; init; } = true;
+
+    /// <summary>Template files rendered before every start or restart.</summary>
+    public IReadOnlyList<TemplateSpec> Templates { get; init; } = [];
+
+    /// <summary>Environment variables of the service's commands, on top of the manifest's <c>env</c>.</summary>
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Services that must be started before this one (and stopped after it).</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>Where a backgrounded service's output goes (a template, relative to the project dir), or null for the default.</summary>
+    public string? Log { get; init; }
+
+    /// <summary>How long a start or restart may take to become ready (default 30 s).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stop may take before SIGKILL (default 10 s).</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every key of the service as written in the manifest, settings and extra keys alike: the service's template variables.</summary>
+    public required JObject Values { get; init; }
+
+    /// <summary>Where the service is defined in the manifest.</summary>
+    public required SourceLocation Location { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace PbDeploy.Status;
+
+/// <summary>The state of one service, found from its port or pidfile.</summary>
+public sealed record ServiceStatus
+{
+    /// <summary>The service's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The service's port, or null for a pidfile service.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>The service's pidfile as written in the manifest, or null for a port service.</summary>
+    public string? Pidfile { get; init; }
+
+    /// <summary>Running, stopped or foreign.</summary>
+    public required ServiceState State { get; init; }
+
+    /// <summary>The master: the topmost holder of the port in the parent chain (or the pidfile's pid); null unless running.</summary>
+    public int? Pid { get; init; }
+
+    /// <summary>Every process holding the listening socket (master and workers), ascending; empty unless running.</summary>
+    public IReadOnlyList<int> Pids { get; init; } = [];
+
+    /// <summary>For a foreign port: the uid that owns the listening socket.</summary>
+    public int? SocketUid { get; init; }
+
+    /// <summary>Why the state is what it is, when that is worth saying (a stale pidfile, an invisible owner).</summary>
+    public string? Note { get; init; }
+}
