@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+
+namespace PbDeploy.Processes.Linux;
+
+/// <summary>
+/// Scans processes' fds for a set of socket inodes, on two threads over a shared pid list, and stops as soon as every
+/// inode has a holder (the rest of a master's holders are found among its descendants afterwards).
+/// </summary>
+internal sealed class HolderScan
+{
+    private const int ParallelThreshold = 64;
+    private readonly ProcFs _proc;
+    private readonly HashSet<ulong> _targets;
+    private readonly Dictionary<ulong, int> _index;
+    private readonly int[] _found;
+    private int _remaining;
+
+    public HolderScan(ProcFs proc, HashSet<ulong> targets)
+    {
+        _proc = proc;
+        _targets = targets;
+        _index = targets.Select((inode, i) => (inode, i)).ToDictionary(x => x.inode, x => x.i);
+        _found = new int[targets.Count];
+        _remaining = targets.Count;
+    }
+
+    /// <summary>Every holder found so far, with the target inodes it holds.</summary>
+    public ConcurrentDictionary<int, List<ulong>> Holders { get; } = new();
+
+    /// <summary>Pids whose fds were read, holders or not.</summary>
+    public ConcurrentDictionary<int, byte> Checked { get; } = new();
+
+    public bool AllFound => Volatile.Read(ref _remaining) == 0;
+
+    /// <summary>Scans <paramref name="pids"/> until every target inode has a holder.</summary>
+    public void UntilAllFound(IReadOnlyList<int> pids)
+    {
+        if (AllFound || pids.Count == 0)
+        {
+            return;
+        }
+
+        var next = -1;
+        void Work()
+        {
+            var hits = new List<ulong>(2);
+            int i;
+            while (!AllFound && (i = Interlocked.Increment(ref next)) < pids.Count)
+            {
+                Check(pids[i], hits);
+            }
+        }
+
+        if (pids.Count < ParallelThreshold)
+        {
+            Work();
+            return;
+        }
+
+        var other = Task.Run(Work);
+        Work();
+        other.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Reads the fds of <paramref name="pid"/> (once) and says whether it holds a target inode.</summary>
+    public bool Check(int pid) => Check(pid, new List<ulong>(2));
+
+    private bool Check(int pid, List<ulong> hits)
+    {
+        if (!Checked.TryAdd(pid, 0))
+        {
+            return Holders.ContainsKey(pid);
+        }
+
+        hits.Clear();
+        _proc.SocketsHeld(pid, _targets, hits);
+        if (hits.Count == 0)
+        {
+            return false;
+        }
+
+        Holders[pid] = [.. hits];
+        foreach (var inode in hits)
+        {
+            if (Interlocked.Exchange(ref _found[_index[inode]], 1) == 0)
+            {
+                _ = Interlocked.Decrement(ref _remaining);
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Buffers.Text;
+
+namespace PbDeploy.Processes.Linux;
+
+/// <summary>Parses <c>/proc/PID/stat</c>: the command name may hold spaces and parentheses, so split after the LAST <c>)</c>.</summary>
+internal static class ProcStat
+{
+    public static ProcessInfo? Parse(int pid, ReadOnlySpan<byte> line)
+    {
+        var close = line.LastIndexOf((byte)')');
+        if (close < 0 || close + 2 >= line.Length)
+        {
+            return null;
+        }
+
+        var rest = line[(close + 2)..];
+        var state = (char)rest[0];
+        int ppid = 0, pgrp = 0, session = 0;
+        ulong start = 0;
+        var field = 3; // rest starts at field 3 (state)
+        while (rest.Length > 0 && field <= 22)
+        {
+            var space = rest.IndexOf((byte)' ');
+            var token = space < 0 ? rest : rest[..space];
+            switch (field)
+            {
+                case 4: _ = Utf8Parser.TryParse(token, out ppid, out _); break;
+                case 5: _ = Utf8Parser.TryParse(token, out pgrp, out _); break;
+                case 6: _ = Utf8Parser.TryParse(token, out session, out _); break;
+                case 22: _ = Utf8Parser.TryParse(token, out start, out _); break;
+                default: break;
+            }
+
+            field++;
+            rest = space < 0 ? default : rest[(space + 1)..];
+        }
+
+        return field > 22 ? new ProcessInfo(pid, ppid, pgrp, session, state, start) : null;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using PbDeploy.Processes.Linux;
+using PbDeploy.Status;
+
+namespace PbDeploy.Processes;
+
+/// <summary>
+/// Reads a pidfile and believes it only when its pid is alive, not a zombie, and started before the pidfile was
+/// last written: a pid that started later is a reused pid, and signalling it would hit an unrelated process.
+/// </summary>
+public static class PidfileProbe
+{
+    /// <summary>A process may write its pidfile a little before the kernel's start time rounds up; allow for it.</summary>
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromSeconds(1);
+
+    /// <summary>Checks the pidfile at <paramref name="path"/> (absolute).</summary>
+    public static PidfileOwner Read(string path)
+    {
+        string text;
+        DateTime written;
+        try
+        {
+            written = File.GetLastWriteTimeUtc(path);
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new PidfileOwner(ServiceState.Stopped, null, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Stopped($"cannot read pidfile {path} ({e.Message}); treating the service as stopped");
+        }
+
+        var trimmed = text.Trim();
+        if (!int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
+        {
+            var shown = trimmed.Length > 20 ? trimmed[..20] + "..." : trimmed;
+            return Stopped(trimmed.Length == 0
+                ? $"pidfile {path} is empty; treating the service as stopped"
+                : $"pidfile {path} holds no pid ('{shown}'); treating the service as stopped");
+        }
+
+        using var proc = ProcFs.Open();
+        if (proc is null)
+        {
+            return IsAliveBySignal(pid)
+                ? new PidfileOwner(ServiceState.Running, pid, null)
+                : Stopped($"pidfile {path} names pid {pid}, which is not running; treating the service as stopped");
+        }
+
+        var info = proc.Stat(pid);
+        if (info is null || info.IsZombie)
+        {
+            return Stopped($"pidfile {path} names pid {pid}, which is not running; treating the service as stopped");
+        }
+
+        var started = ProcessClock.StartedUtc(info);
+        if (started > written + ClockSlack)
+        {
+            return Stopped(
+                $"pidfile {path} names pid {pid}, but that process started {started:u}, after the pidfile was written ({written:u}): " +
+                "the pid was reused by another process; treating the service as stopped");
+        }
+
+        return new PidfileOwner(ServiceState.Running, pid, null);
+    }
+
+    private static PidfileOwner Stopped(string warning) => new(ServiceState.Stopped, null, warning);
+
+    private static bool IsAliveBySignal(int pid) => Libc.kill(pid, 0) == 0 || Libc.LastError == Libc.EPERM;
+}

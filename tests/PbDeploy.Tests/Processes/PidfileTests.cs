@@ -1,0 +1,99 @@
+using PbDeploy.Processes;
+using PbDeploy.Status;
+using PbDeploy.Tests.Support;
+
+namespace PbDeploy.Tests.Processes;
+
+public sealed class PidfileTests
+{
+    [Fact(Timeout = 30_000)]
+    public async Task A_pidfile_naming_a_live_process_is_running()
+    {
+        using var dir = new TempDirectory();
+        var pidfile = dir.Combine("run", "web.pid");
+        Directory.CreateDirectory(dir.Combine("run"));
+        using var service = await TestService.StartAsync(dir, "--pidfile", pidfile);
+
+        var owner = PidfileProbe.Read(pidfile);
+
+        owner.ShouldBe(new PidfileOwner(ServiceState.Running, service.Pid, null));
+    }
+
+    [Fact]
+    public void A_missing_pidfile_is_stopped_without_a_warning()
+    {
+        using var dir = new TempDirectory();
+
+        PidfileProbe.Read(dir.Combine("none.pid")).ShouldBe(new PidfileOwner(ServiceState.Stopped, null, null));
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("   \n", "is empty")]
+    [InlineData("abc", "holds no pid ('abc')")]
+    [InlineData("12 34", "holds no pid ('12 34')")]
+    [InlineData("-5", "holds no pid ('-5')")]
+    [InlineData("0", "holds no pid ('0')")]
+    [InlineData("99999999999", "holds no pid ('99999999999')")]
+    public void A_pidfile_without_a_pid_is_stopped_with_a_warning(string content, string expected)
+    {
+        using var dir = new TempDirectory();
+        var pidfile = dir.Write("web.pid", content);
+
+        var owner = PidfileProbe.Read(pidfile);
+
+        owner.State.ShouldBe(ServiceState.Stopped);
+        owner.Pid.ShouldBeNull();
+        owner.Warning.ShouldBe($"pidfile {pidfile} {expected}; treating the service as stopped");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_pidfile_naming_a_dead_process_is_stopped()
+    {
+        using var dir = new TempDirectory();
+        int pid;
+        using (var service = await TestService.StartAsync(dir))
+        {
+            pid = service.Pid;
+        }
+
+        await PortOwnerTests.WaitUntil(() => !Directory.Exists($"/proc/{pid}"));
+        var pidfile = dir.Write("web.pid", $"{pid}\n");
+
+        var owner = PidfileProbe.Read(pidfile);
+
+        owner.State.ShouldBe(ServiceState.Stopped);
+        owner.Warning.ShouldBe($"pidfile {pidfile} names pid {pid}, which is not running; treating the service as stopped");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_pidfile_naming_a_zombie_is_stopped()
+    {
+        using var dir = new TempDirectory();
+        var pidfile = dir.Combine("web.pid");
+        using var service = await TestService.StartAsync(dir, "--zombie", "--pidfile", pidfile);
+        await PortOwnerTests.WaitUntil(() => PortOwnerTests.ProcessState(service.Pid) == 'Z');
+
+        var owner = PidfileProbe.Read(pidfile);
+
+        owner.State.ShouldBe(ServiceState.Stopped);
+        owner.Warning!.ShouldContain($"names pid {service.Pid}, which is not running");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_pidfile_older_than_its_process_names_a_reused_pid_and_is_stopped()
+    {
+        using var dir = new TempDirectory();
+        using var unrelated = await TestService.StartAsync(dir);
+        var pidfile = dir.Write("web.pid", $"{unrelated.Pid}\n");
+        File.SetLastWriteTimeUtc(pidfile, DateTime.UtcNow - TimeSpan.FromHours(1));
+
+        var owner = PidfileProbe.Read(pidfile);
+
+        owner.State.ShouldBe(ServiceState.Stopped);
+        owner.Pid.ShouldBeNull();
+        owner.Warning!.ShouldContain($"names pid {unrelated.Pid}, but that process started");
+        owner.Warning!.ShouldContain("the pid was reused by another process; treating the service as stopped");
+        Directory.Exists($"/proc/{unrelated.Pid}").ShouldBeTrue("the unrelated process is left alone");
+    }
+}
