@@ -1,0 +1,46 @@
+using System.CommandLine;
+using PbDeploy.Cli.Commands;
+
+namespace PbDeploy.Cli;
+
+/// <summary>The command line: parses, runs one command, and turns failures into one line and an exit code.</summary>
+internal static class App
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var console = new CliConsole(stdout, stderr);
+        var manifest = new Option<string?>("--manifest", "-m")
+        {
+            Description = "The manifest to use (default: pbdeploy.json in this folder or the nearest parent)",
+            Recursive = true,
+        };
+
+        var root = new RootCommand("pbdeploy: port-based deploy. Starts, restarts and stops the services of pbdeploy.json.")
+        {
+            StatusCommand.Create(manifest, console),
+            RenderCommand.Create(manifest, console),
+        };
+        root.Options.Add(manifest);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                console.Error($"{error.Message} (see pbdeploy --help)");
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        }
+        catch (PbDeployException e)
+        {
+            console.Error(e.Message);
+            return ExitCodes.Usage;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using PbDeploy.Cli;
+
+return await App.RunAsync(args, Console.Out, Console.Error);

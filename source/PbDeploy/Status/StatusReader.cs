@@ -1,0 +1,61 @@
+using PbDeploy.Manifest;
+using PbDeploy.Processes;
+using PbDeploy.Templating;
+
+namespace PbDeploy.Status;
+
+/// <summary>Finds what runs for each service: every port in one pass over the processes, pidfiles checked one by one.</summary>
+public sealed class StatusReader
+{
+    private readonly ProcessFinder _finder;
+
+    /// <summary>Creates a reader over <paramref name="finder"/> (default: the fastest method of this system).</summary>
+    public StatusReader(ProcessFinder? finder = null) => _finder = finder ?? new ProcessFinder();
+
+    /// <summary>The status of <paramref name="services"/>, in the order given.</summary>
+    /// <exception cref="TemplateException">A pidfile path references an unknown variable.</exception>
+    public IReadOnlyList<ServiceStatus> Read(DeployManifest manifest, IReadOnlyList<ServiceDefinition> services)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(services);
+        var pidfiles = services.Where(s => s.Port is null).ToDictionary(s => s.Name, s => PidfilePath(manifest, s));
+        var owners = _finder.FindPortOwners([.. services.Where(s => s.Port is not null).Select(s => s.Port!.Value)]);
+
+        return [.. services.Select(service => service.Port is { } port
+            ? FromPort(service, owners[port])
+            : FromPidfile(service, PidfileProbe.Read(pidfiles[service.Name])))];
+    }
+
+    /// <summary>The pidfile's full path: rendered with the service's variables (no <c>pid</c>), relative to the project dir.</summary>
+    public static string PidfilePath(DeployManifest manifest, ServiceDefinition service)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(service);
+        var raw = service.Pidfile ?? throw new ArgumentException($"service '{service.Name}' has no pidfile", nameof(service));
+        var rendered = Template.Render(raw, ValueLocation.Of(service, "pidfile"), VariableScope.ForService(manifest, service, status: null));
+        return Path.GetFullPath(rendered, manifest.ProjectDir);
+    }
+
+    private static ServiceStatus FromPort(ServiceDefinition service, PortOwner owner) => new()
+    {
+        Name = service.Name,
+        Port = service.Port,
+        State = owner.State,
+        Pid = owner.Pid,
+        Pids = owner.Pids,
+        SocketUid = owner.State == ServiceState.Foreign ? owner.SocketUid : null,
+        Note = owner.State == ServiceState.Foreign
+            ? $"port {owner.Port} listens, but its process cannot be seen{(owner.SocketUid is { } uid ? $" (the socket belongs to uid {uid})" : "")}"
+            : null,
+    };
+
+    private static ServiceStatus FromPidfile(ServiceDefinition service, PidfileOwner owner) => new()
+    {
+        Name = service.Name,
+        Pidfile = service.Pidfile,
+        State = owner.State,
+        Pid = owner.Pid,
+        Pids = owner.Pid is { } pid ? [pid] : [],
+        Note = owner.Warning,
+    };
+}
