@@ -158,7 +158,7 @@ public sealed class VariableScope
         var token = Service.Values[head] ?? Manifest.Variables[head];
         if (token is null)
         {
-            return $"unknown variable '{head}'{Suggest(head, Names)}. Variables: {string.Join(", ", Names)}";
+            return Listing($"unknown variable '{head}'{Suggest(head, Names)}", "Variables", Names);
         }
 
         return Walk(token, head, segments, 1, out value);
@@ -254,7 +254,7 @@ public sealed class VariableScope
         var other = Manifest.Services.FirstOrDefault(s => s.Name == segments[1]);
         if (other is null)
         {
-            return $"there is no service '{segments[1]}'{Suggest(segments[1], serviceNames)}. Services: {string.Join(", ", serviceNames)}";
+            return Listing($"there is no service '{segments[1]}'{Suggest(segments[1], serviceNames)}", "Services", serviceNames);
         }
 
         var prefix = $"services.{other.Name}";
@@ -289,7 +289,7 @@ public sealed class VariableScope
         var token = other.Values[key];
         if (token is null)
         {
-            return $"service '{other.Name}' has no key '{key}'{Suggest(key, sortedKeys)}. Its keys: {string.Join(", ", sortedKeys)}";
+            return Listing($"service '{other.Name}' has no key '{key}'{Suggest(key, sortedKeys)}", "Its keys", sortedKeys);
         }
 
         return Walk(token, $"{prefix}.{key}", segments, 3, out value);
@@ -310,7 +310,7 @@ public sealed class VariableScope
             if (child is null)
             {
                 var keys = obj.Properties().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
-                return $"'{path}' has no key '{segments[i]}'{Suggest(segments[i], keys)}. Its keys: {string.Join(", ", keys)}";
+                return Listing($"'{path}' has no key '{segments[i]}'{Suggest(segments[i], keys)}", "Its keys", keys);
             }
 
             token = child;
@@ -428,6 +428,10 @@ public sealed class VariableScope
         names.Remove(ServicesName);
         return [.. names, "env.*", "services.*"];
     }
+
+    /// <summary>A problem, then a list of what exists: <c>problem. Label: a, b</c> (no period after a question).</summary>
+    private static string Listing(string problem, string label, IEnumerable<string> items) =>
+        $"{problem}{(problem.EndsWith('?') ? "" : ".")} {label}: {string.Join(", ", items)}";
 
     /// <summary><c>; did you mean 'x'?</c> for the closest candidates, or nothing when none is close.</summary>
     internal static string Suggest(string wrong, IEnumerable<string> candidates)
