@@ -206,6 +206,12 @@ internal sealed partial class ManifestJson
         {
             problem = $"invalid JSON: unexpected '{m.Groups[1].Value}' after the end of the top-level object";
         }
+        else if ((m = WrongCloser().Match(message)).Success)
+        {
+            column = e.LinePosition; // Here Newtonsoft has already read the closer.
+            var (got, want) = m.Groups[1].Value == "EndArray" ? ("]", "}") : ("}", "]");
+            problem = $"invalid JSON: unexpected '{got}'; this {(want == "}" ? "object" : "array")} is closed with '{want}'";
+        }
         else if ((m = BadKey().Match(message)).Success)
         {
             problem = $"invalid JSON: unexpected '{m.Groups[1].Value}' where a key in double quotes was expected";
@@ -315,6 +321,9 @@ internal sealed partial class ManifestJson
 
     [GeneratedRegex("^Additional text encountered after finished reading JSON content: (.+?)\\.?$")]
     private static partial Regex AdditionalText();
+
+    [GeneratedRegex("^JsonToken (EndArray|EndObject) is not valid for closing JsonType")]
+    private static partial Regex WrongCloser();
 
     [GeneratedRegex("^Invalid property identifier character: (.+?)\\.?$")]
     private static partial Regex BadKey();
