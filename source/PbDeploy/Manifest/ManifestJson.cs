@@ -145,7 +145,7 @@ internal sealed partial class ManifestJson
                 "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
         }
 
-        if (span.StartsWith("\xEF\xBB\xBF"u8))
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             span = span[3..];
         }
