@@ -172,6 +172,12 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
     {
         var name = property.Name;
         var suggestion = NearMiss.Find(name, Settings);
+        if (suggestion is not null && !Names.IsVariableName(name))
+        {
+            // Not usable as a variable either: surely a misspelt setting.
+            throw Error(property, servicePath + "." + Names.Show(name), $"'{name}' is not a setting; did you mean '{suggestion}'?");
+        }
+
         if (suggestion is not null)
         {
             // A near miss still works as a template variable, but probably was meant as the setting.

@@ -52,6 +52,7 @@ public sealed class ManifestErrorTests
     [InlineData("\"port\": 8000, \"depends_on\": [\"db\", \"db\"]", 4, 42, "services.web.depends_on: names 'db' twice; list each service once")]
     [InlineData("\"port\": 8000, \"name\": \"site\"", 4, 21, "services.web.name: 'name' is a built-in variable (the service's name); choose another name for a template variable of the service")]
     [InlineData("\"port\": 8000, \"server-name\": \"x\"", 4, 21, "services.web.server-name: 'server-name' is not a valid variable name: use letters, digits and '_', not starting with a digit")]
+    [InlineData("\"port\": 8000, \"start-timeout\": 5", 4, 21, "services.web.start-timeout: 'start-timeout' is not a setting; did you mean 'start_timeout'?")]
     // Malformed JSON.
     [InlineData("\"port\": 8000 \"x\": 1", 4, 20, "invalid JSON: unexpected '\"' after a value; is a ',' missing?")]
     [InlineData("\"port\": }", 4, 15, "invalid JSON: unexpected '}' where a value was expected")]
