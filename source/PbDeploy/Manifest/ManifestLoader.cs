@@ -1,3 +1,5 @@
+using Newtonsoft.Json.Linq;
+
 namespace PbDeploy.Manifest;
 
 /// <summary>Finds and loads <c>pbdeploy.json</c>.</summary>
@@ -6,11 +8,183 @@ public static class ManifestLoader
     /// <summary>The manifest's file name.</summary>
     public const string FileName = "pbdeploy.json";
 
+    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "services"];
+
+    /// <summary>The settings a service may have; any other key of a service is a template variable.</summary>
+    public static IReadOnlyList<string> ServiceSettings => ServiceReader.Settings;
+
     /// <summary>The <c>pbdeploy.json</c> in <paramref name="startDirectory"/> or its nearest parent.</summary>
     /// <exception cref="PbDeployException">There is none.</exception>
-    public static string Find(string startDirectory) => throw new NotImplementedException();
+    public static string Find(string startDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(startDirectory);
+        var start = Path.GetFullPath(startDirectory);
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, FileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new PbDeployException(
+            $"no {FileName} in {start} or any parent folder; create one or pass --manifest PATH");
+    }
 
     /// <summary>Loads and validates a manifest.</summary>
     /// <exception cref="ManifestException">The manifest is invalid; the message names file, line, column and key.</exception>
-    public static DeployManifest Load(string path) => throw new NotImplementedException();
+    /// <exception cref="PbDeployException">The file does not exist or cannot be read.</exception>
+    public static DeployManifest Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        return Parse(fullPath, ReadBytes(fullPath));
+    }
+
+    private static byte[] ReadBytes(string fullPath)
+    {
+        if (Directory.Exists(fullPath))
+        {
+            throw new PbDeployException($"manifest {fullPath} is a folder; pass the path of the {FileName} file");
+        }
+
+        try
+        {
+            return File.ReadAllBytes(fullPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PbDeployException($"manifest {fullPath} does not exist; create it or pass another --manifest PATH", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PbDeployException($"cannot read manifest {fullPath}: permission denied", e);
+        }
+        catch (IOException e)
+        {
+            throw new PbDeployException($"cannot read manifest {fullPath}: {e.Message}", e);
+        }
+    }
+
+    private static DeployManifest Parse(string fullPath, byte[] bytes)
+    {
+        var json = ManifestJson.Parse(fullPath, bytes);
+        var warnings = new List<ManifestWarning>();
+        var reader = new ServiceReader(json, warnings);
+
+        JObject? variables = null;
+        Dictionary<string, string>? env = null;
+        JProperty? services = null;
+        foreach (var property in json.Root.Properties())
+        {
+            switch (property.Name)
+            {
+                case "$schema":
+                    break; // For editors; PbDeploy does not read it.
+                case "variables":
+                    variables = ReadVariables(json, reader, property);
+                    break;
+                case "env":
+                    env = property.Value.Type == JTokenType.Null
+                        ? null
+                        : ServiceReader.ReadEnvironment(json, property.Value, "env");
+                    break;
+                case "services":
+                    services = property;
+                    break;
+                default:
+                    throw UnknownTopLevelKey(json, property);
+            }
+        }
+
+        if (services is null || services.Value.Type == JTokenType.Null)
+        {
+            throw new ManifestException(
+                services is null ? json.At(json.Root) : json.At(services.Value),
+                "'services' is required: an object of services, e.g. \"services\": { \"web\": { \"port\": 8000, \"start\": \"...\" } }");
+        }
+
+        if (services.Value is not JObject servicesObject)
+        {
+            throw new ManifestException(
+                json.At(services.Value),
+                $"services: must be an object of services {{ \"NAME\": {{ ... }} }}, got {ManifestJson.Describe(services.Value)}");
+        }
+
+        if (!servicesObject.HasValues)
+        {
+            throw new ManifestException(
+                json.At(servicesObject),
+                "services: has no service; add one, e.g. \"web\": { \"port\": 8000, \"start\": \"...\" }");
+        }
+
+        var definitions = new List<ServiceDefinition>();
+        foreach (var service in servicesObject.Properties())
+        {
+            if (!Names.IsServiceName(service.Name))
+            {
+                throw new ManifestException(
+                    json.At(service),
+                    $"services: {Names.Quote(service.Name)} is not a valid service name; use letters, digits, '_' and '-', starting with a letter or '_'");
+            }
+
+            definitions.Add(reader.Read(service));
+        }
+
+        ManifestChecks.Check(json, definitions);
+
+        return new DeployManifest
+        {
+            Path = fullPath,
+            ProjectDir = Path.GetDirectoryName(fullPath)!,
+            Variables = variables ?? [],
+            Env = env ?? new Dictionary<string, string>(),
+            Services = definitions,
+            Warnings = warnings,
+        };
+    }
+
+    private static JObject? ReadVariables(ManifestJson json, ServiceReader reader, JProperty property)
+    {
+        if (property.Value.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (property.Value is not JObject variables)
+        {
+            throw new ManifestException(
+                json.At(property.Value),
+                $"variables: must be an object of template variables {{ \"name\": value }}, got {ManifestJson.Describe(property.Value)}");
+        }
+
+        foreach (var variable in variables.Properties())
+        {
+            reader.CheckVariableName(variable, "variables", "a variable");
+        }
+
+        return variables;
+    }
+
+    private static ManifestException UnknownTopLevelKey(ManifestJson json, JProperty property)
+    {
+        var name = property.Name;
+        var known = string.Join(", ", TopLevelKeys);
+        string problem;
+        if (ServiceReader.Settings.Contains(name))
+        {
+            problem = $"'{name}' is a service setting; put it in a service: \"services\": {{ \"NAME\": {{ \"{name}\": ... }} }}";
+        }
+        else if (NearMiss.Find(name, TopLevelKeys) is { } suggestion)
+        {
+            problem = $"unknown key '{name}'; did you mean '{suggestion}'? The top-level keys are {known}";
+        }
+        else
+        {
+            problem = $"unknown key '{name}'; the top-level keys are {known} (template variables go in 'variables')";
+        }
+
+        return new ManifestException(json.At(property), problem);
+    }
 }

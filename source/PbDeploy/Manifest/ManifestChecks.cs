@@ -1,0 +1,146 @@
+using Newtonsoft.Json.Linq;
+
+namespace PbDeploy.Manifest;
+
+/// <summary>Checks across services: ports, pidfiles and template targets unique; dependencies known and acyclic.</summary>
+internal static class ManifestChecks
+{
+    public static void Check(ManifestJson json, IReadOnlyList<ServiceDefinition> services)
+    {
+        CheckUnique(json, services, "port", s => s.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            (value, other) => $"port {value} is also the port of service '{other}'; give each service its own port");
+        CheckUnique(json, services, "pidfile", s => s.Pidfile,
+            (value, other) => $"{ManifestJson.Quote(value)} is also the pidfile of service '{other}'; give each service its own pidfile");
+        CheckTemplateTargets(services);
+        CheckDependencies(json, services);
+    }
+
+    private static void CheckUnique(
+        ManifestJson json,
+        IReadOnlyList<ServiceDefinition> services,
+        string setting,
+        Func<ServiceDefinition, string?> valueOf,
+        Func<string, string, string> problem)
+    {
+        var owners = new Dictionary<string, ServiceDefinition>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            if (valueOf(service) is not { } value)
+            {
+                continue;
+            }
+
+            if (owners.TryGetValue(value, out var other))
+            {
+                var token = service.Values[setting]!;
+                var otherLine = json.At(other.Values[setting]!).Line;
+                throw new ManifestException(
+                    json.At(token),
+                    $"services.{service.Name}.{setting}: {problem(value, other.Name)} (line {otherLine})");
+            }
+
+            owners[value] = service;
+        }
+    }
+
+    private static void CheckTemplateTargets(IReadOnlyList<ServiceDefinition> services)
+    {
+        var writers = new Dictionary<string, (ServiceDefinition Service, TemplateSpec Template)>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            for (var i = 0; i < service.Templates.Count; i++)
+            {
+                var template = service.Templates[i];
+                var target = NormalizeTarget(template.Target);
+                if (writers.TryGetValue(target, out var other))
+                {
+                    var who = ReferenceEquals(other.Service, service) ? "this service's template" : $"service '{other.Service.Name}'";
+                    throw new ManifestException(
+                        template.Location,
+                        $"services.{service.Name}.templates[{i}]: target {ManifestJson.Quote(template.Target)} is also written by {who} (line {other.Template.Location.Line}); each file can have one template");
+                }
+
+                writers[target] = (service, template);
+            }
+        }
+    }
+
+    private static void CheckDependencies(ManifestJson json, IReadOnlyList<ServiceDefinition> services)
+    {
+        var byName = services.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            for (var i = 0; i < service.DependsOn.Count; i++)
+            {
+                var dependency = service.DependsOn[i];
+                if (dependency == service.Name)
+                {
+                    throw new ManifestException(
+                        json.At(DependencyToken(service, i)),
+                        $"services.{service.Name}.depends_on: a service cannot depend on itself ('{dependency}')");
+                }
+
+                if (!byName.ContainsKey(dependency))
+                {
+                    throw new ManifestException(
+                        json.At(DependencyToken(service, i)),
+                        $"services.{service.Name}.depends_on: there is no service '{dependency}'; the services are: {string.Join(", ", services.Select(s => s.Name))}");
+                }
+            }
+        }
+
+        // Depth-first in manifest order; a service met again while still on the path closes a cycle.
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var path = new List<string>();
+        foreach (var service in services)
+        {
+            Visit(service);
+        }
+
+        void Visit(ServiceDefinition service)
+        {
+            if (done.Contains(service.Name))
+            {
+                return;
+            }
+
+            path.Add(service.Name);
+            for (var i = 0; i < service.DependsOn.Count; i++)
+            {
+                var dependency = service.DependsOn[i];
+                var onPath = path.IndexOf(dependency);
+                if (onPath >= 0)
+                {
+                    var cycle = string.Join(" -> ", path.Skip(onPath).Append(dependency));
+                    throw new ManifestException(
+                        json.At(DependencyToken(service, i)),
+                        $"services.{service.Name}.depends_on: dependency cycle {cycle}; remove one of these dependencies");
+                }
+
+                Visit(byName[dependency]);
+            }
+
+            path.RemoveAt(path.Count - 1);
+            done.Add(service.Name);
+        }
+    }
+
+    /// <summary>A target as compared for clashes: <c>./x.conf</c> and <c>x.conf</c> are one file.</summary>
+    private static string NormalizeTarget(string target)
+    {
+        var normalized = target.Replace('\\', '/');
+        while (normalized.StartsWith("./", StringComparison.Ordinal))
+        {
+            normalized = normalized[2..];
+        }
+
+        return normalized;
+    }
+
+    private static JToken DependencyToken(ServiceDefinition service, int index) =>
+        service.Values["depends_on"] switch
+        {
+            JArray array => array[index],
+            var single => single!,
+        };
+}

@@ -1,0 +1,424 @@
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+
+namespace PbDeploy.Manifest;
+
+/// <summary>Reads and validates the settings of one service, token by token (no reflection).</summary>
+internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> warnings)
+{
+    /// <summary>The longest <c>start_timeout</c> or <c>stop_timeout</c>: a day.</summary>
+    public const double MaxTimeoutSeconds = 86400;
+
+    /// <summary>The service settings; any other key of a service is a template variable.</summary>
+    public static readonly IReadOnlyList<string> Settings =
+    [
+        "port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
+        "env", "depends_on", "start_timeout", "stop_timeout",
+    ];
+
+    /// <summary>Variables every service has: a key of that name would be ambiguous.</summary>
+    public static readonly IReadOnlyList<string> BuiltInVariables = ["project_dir", "name", "pid", "pids", "services"];
+
+    private const string TemplateSuffix = ".template";
+
+    public ServiceDefinition Read(JProperty service)
+    {
+        var name = service.Name;
+        var path = "services." + name;
+        if (service.Value is not JObject values)
+        {
+            throw Error(service.Value, path, $"must be an object of settings {{ \"port\": ..., \"start\": ... }}, got {ManifestJson.Describe(service.Value)}");
+        }
+
+        int? port = null;
+        string? pidfile = null, start = null, restart = null, stop = null, cwd = null, log = null;
+        IReadOnlyList<string> before = [], after = [], dependsOn = [];
+        IReadOnlyList<TemplateSpec> templates = [];
+        IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
+        bool? daemonizes = null;
+        TimeSpan? startTimeout = null, stopTimeout = null;
+        JProperty? logProperty = null;
+
+        foreach (var property in values.Properties())
+        {
+            var key = path + "." + property.Name;
+            var value = property.Value;
+            if (value.Type == JTokenType.Null && Settings.Contains(property.Name))
+            {
+                continue; // null is absent: the setting's default applies.
+            }
+
+            switch (property.Name)
+            {
+                case "port":
+                    port = ReadPort(value, key);
+                    break;
+                case "pidfile":
+                    pidfile = ReadString(value, key);
+                    break;
+                case "start":
+                    start = ReadString(value, key);
+                    break;
+                case "restart":
+                    restart = ReadString(value, key);
+                    break;
+                case "stop":
+                    stop = ReadString(value, key);
+                    break;
+                case "cwd":
+                    cwd = ReadString(value, key);
+                    break;
+                case "log":
+                    log = ReadString(value, key);
+                    logProperty = property;
+                    break;
+                case "before":
+                    before = ReadStrings(value, key, "a command");
+                    break;
+                case "after":
+                    after = ReadStrings(value, key, "a command");
+                    break;
+                case "daemonizes":
+                    daemonizes = ReadBool(value, key);
+                    break;
+                case "templates":
+                    templates = ReadTemplates(value, key);
+                    break;
+                case "env":
+                    env = ReadEnv(value, key);
+                    break;
+                case "depends_on":
+                    dependsOn = ReadDependsOn(value, key);
+                    break;
+                case "start_timeout":
+                    startTimeout = ReadSeconds(value, key);
+                    break;
+                case "stop_timeout":
+                    stopTimeout = ReadSeconds(value, key);
+                    break;
+                default:
+                    CheckExtraKey(property, path);
+                    break;
+            }
+        }
+
+        if (start is null)
+        {
+            throw Error(service, path, "'start' is required: the command that starts the service");
+        }
+
+        if (port is null && pidfile is null)
+        {
+            throw Error(service, path, "give 'port' (the TCP port the service listens on) or 'pidfile' (a file that holds its pid)");
+        }
+
+        if (port is not null && pidfile is not null)
+        {
+            throw Error(
+                values.Property("pidfile")!.Value,
+                path + ".pidfile",
+                "give either 'port' or 'pidfile', not both; PbDeploy finds the process by its port, or, for a service on a dynamic port, by its pidfile");
+        }
+
+        if (log is not null && daemonizes != false)
+        {
+            warnings.Add(new ManifestWarning(
+                json.At(logProperty!),
+                $"{path}.log has no effect: the service daemonizes itself; set \"daemonizes\": false to have PbDeploy background it and write its output to the log"));
+        }
+
+        return new ServiceDefinition
+        {
+            Name = name,
+            Port = port,
+            Pidfile = pidfile,
+            Start = start,
+            Restart = restart,
+            Stop = stop,
+            Cwd = cwd,
+            Log = log,
+            Before = before,
+            After = after,
+            Daemonizes = daemonizes ?? true,
+            Templates = templates,
+            Env = env,
+            DependsOn = dependsOn,
+            StartTimeout = startTimeout ?? TimeSpan.FromSeconds(30),
+            StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10),
+            Values = values,
+            Location = json.At(service),
+        };
+    }
+
+    /// <summary>Checks the name of a template variable (a key of <c>variables</c> or an extra key of a service).</summary>
+    public void CheckVariableName(JProperty property, string parentPath, string what)
+    {
+        var name = property.Name;
+        if (BuiltInVariables.Contains(name))
+        {
+            throw Error(property, parentPath + "." + name, $"'{name}' is a built-in variable ({DescribeBuiltIn(name)}); choose another name for {what}");
+        }
+
+        if (!Names.IsVariableName(name))
+        {
+            throw Error(
+                property,
+                parentPath + "." + Names.Show(name),
+                $"{Names.Quote(name)} is not a valid variable name: use letters, digits and '_', not starting with a digit");
+        }
+    }
+
+    private void CheckExtraKey(JProperty property, string servicePath)
+    {
+        var name = property.Name;
+        var suggestion = NearMiss.Find(name, Settings);
+        if (suggestion is not null && !Names.IsVariableName(name))
+        {
+            // Not usable as a variable either: surely a misspelt setting.
+            throw Error(property, servicePath + "." + Names.Show(name), $"'{name}' is not a setting; did you mean '{suggestion}'?");
+        }
+
+        if (suggestion is not null)
+        {
+            // A near miss still works as a template variable, but probably was meant as the setting.
+            warnings.Add(new ManifestWarning(
+                json.At(property),
+                $"{servicePath}: '{name}' is not a setting; did you mean '{suggestion}'? (it is kept as a template variable)"));
+        }
+
+        CheckVariableName(property, servicePath, "a template variable of the service");
+    }
+
+    private static string DescribeBuiltIn(string name) => name switch
+    {
+        "project_dir" => "the manifest's folder",
+        "name" => "the service's name",
+        "pid" => "the running service's pid",
+        "pids" => "the pids of the running service",
+        _ => "the other services' settings, as services.OTHER.KEY",
+    };
+
+    private int ReadPort(JToken value, string key)
+    {
+        const string Expected = "must be an integer from 1 to 65535";
+        if (value.Type != JTokenType.Integer)
+        {
+            throw Error(value, key, $"{Expected}, got {ManifestJson.Describe(value)}");
+        }
+
+        // Integers are long, or BigInteger when they do not fit in one.
+        if (((JValue)value).Value is long l and >= 1 and <= 65535)
+        {
+            return (int)l;
+        }
+
+        throw Error(value, key, $"{Expected}, got {ManifestJson.Describe(value)}");
+    }
+
+    private string ReadString(JToken value, string key)
+    {
+        if (value.Type != JTokenType.String)
+        {
+            throw Error(value, key, $"must be a string, got {ManifestJson.Describe(value)}");
+        }
+
+        var text = (string)value!;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw Error(value, key, "must not be empty; leave the key out (or set it to null) for the default");
+        }
+
+        return text;
+    }
+
+    private bool ReadBool(JToken value, string key) =>
+        value.Type == JTokenType.Boolean
+            ? (bool)value
+            : throw Error(value, key, $"must be true or false, got {ManifestJson.Describe(value)}");
+
+    private TimeSpan ReadSeconds(JToken value, string key)
+    {
+        var expected = string.Create(CultureInfo.InvariantCulture, $"must be a number of seconds greater than 0 and at most {MaxTimeoutSeconds}");
+        if (value.Type is not (JTokenType.Integer or JTokenType.Float))
+        {
+            throw Error(value, key, $"{expected}, got {ManifestJson.Describe(value)}");
+        }
+
+        var seconds = ((JValue)value).Value switch
+        {
+            long l => l,
+            double d => d,
+            _ => double.PositiveInfinity, // BigInteger: far too large.
+        };
+        if (!(seconds > 0 && seconds <= MaxTimeoutSeconds))
+        {
+            throw Error(value, key, $"{expected}, got {ManifestJson.Describe(value)}");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>A string, or an array of strings (in order), each non-empty.</summary>
+    private List<string> ReadStrings(JToken value, string key, string element)
+    {
+        if (value.Type == JTokenType.String)
+        {
+            return [ReadString(value, key)];
+        }
+
+        if (value is not JArray array)
+        {
+            throw Error(value, key, $"must be {element} (a string) or an array of them, got {ManifestJson.Describe(value)}");
+        }
+
+        var list = new List<string>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var itemKey = string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]");
+            if (array[i].Type != JTokenType.String)
+            {
+                throw Error(array[i], itemKey, $"must be {element} (a string), got {ManifestJson.Describe(array[i])}");
+            }
+
+            list.Add(ReadString(array[i], itemKey));
+        }
+
+        return list;
+    }
+
+    private List<string> ReadDependsOn(JToken value, string key)
+    {
+        var names = ReadStrings(value, key, "a service name");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!seen.Add(names[i]))
+            {
+                var token = value is JArray array ? array[i] : value;
+                throw Error(token, key, $"names '{names[i]}' twice; list each service once");
+            }
+        }
+
+        return names;
+    }
+
+    private Dictionary<string, string> ReadEnv(JToken value, string key) => ReadEnvironment(json, value, key);
+
+    /// <summary>An <c>env</c> object: names as in a shell, values strings, or numbers and booleans as their JSON text.</summary>
+    public static Dictionary<string, string> ReadEnvironment(ManifestJson json, JToken value, string key)
+    {
+        if (value is not JObject obj)
+        {
+            throw Error(json, value, key, $"must be an object of environment variables {{ \"NAME\": \"value\" }}, got {ManifestJson.Describe(value)}");
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in obj.Properties())
+        {
+            var name = property.Name;
+            var itemKey = key + "." + Names.Show(name);
+            if (!Names.IsVariableName(name))
+            {
+                throw Error(json, property, itemKey, $"{Names.Quote(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit");
+            }
+
+            var item = property.Value;
+            env[name] = item.Type switch
+            {
+                JTokenType.String => (string)item!,
+                JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(item),
+                JTokenType.Boolean => (bool)item ? "true" : "false",
+                _ => throw Error(json, item, itemKey, $"must be a string (or a number or true/false), got {ManifestJson.Describe(item)}"),
+            };
+        }
+
+        return env;
+    }
+
+    private List<TemplateSpec> ReadTemplates(JToken value, string key)
+    {
+        if (value.Type == JTokenType.String)
+        {
+            return [ReadTemplate(value, key)];
+        }
+
+        if (value is not JArray array)
+        {
+            throw Error(value, key, $"must be an array of template files, e.g. [\"nginx.conf.template\"], got {ManifestJson.Describe(value)}");
+        }
+
+        var list = new List<TemplateSpec>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            list.Add(ReadTemplate(array[i], string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]")));
+        }
+
+        return list;
+    }
+
+    private TemplateSpec ReadTemplate(JToken item, string key)
+    {
+        if (item.Type == JTokenType.String)
+        {
+            var source = ReadString(item, key);
+            if (!source.EndsWith(TemplateSuffix, StringComparison.Ordinal) || source.Length == TemplateSuffix.Length
+                || source[^(TemplateSuffix.Length + 1)] is '/' or '\\')
+            {
+                throw Error(item, key, $"{ManifestJson.Quote(source)} does not end in '{TemplateSuffix}'; name the template X{TemplateSuffix} to have it written to X, or give {{ \"source\": ..., \"target\": ... }}");
+            }
+
+            return new TemplateSpec(source, source[..^TemplateSuffix.Length], json.At(item));
+        }
+
+        if (item is not JObject obj)
+        {
+            throw Error(item, key, $"must be a template file name (a string) or {{ \"source\": ..., \"target\": ... }}, got {ManifestJson.Describe(item)}");
+        }
+
+        string? src = null, target = null;
+        foreach (var property in obj.Properties())
+        {
+            switch (property.Name)
+            {
+                case "source":
+                    src = ReadString(property.Value, key + ".source");
+                    break;
+                case "target":
+                    target = ReadString(property.Value, key + ".target");
+                    break;
+                default:
+                    var suggestion = NearMiss.Find(property.Name, ["source", "target"]);
+                    throw Error(property, key, suggestion is null
+                        ? $"unknown key '{property.Name}'; a template has 'source' and 'target'"
+                        : $"unknown key '{property.Name}'; did you mean '{suggestion}'? A template has 'source' and 'target'");
+            }
+        }
+
+        if (src is null)
+        {
+            throw Error(obj, key, "'source' is required: the template file");
+        }
+
+        if (target is null)
+        {
+            if (!src.EndsWith(TemplateSuffix, StringComparison.Ordinal) || src.Length == TemplateSuffix.Length)
+            {
+                throw Error(obj, key, $"'target' is required: the source {ManifestJson.Quote(src)} does not end in '{TemplateSuffix}'");
+            }
+
+            target = src[..^TemplateSuffix.Length];
+        }
+
+        if (string.Equals(src, target, StringComparison.Ordinal))
+        {
+            throw Error(obj.Property("target")!.Value, key + ".target", "is the template itself; rendering would overwrite the template");
+        }
+
+        return new TemplateSpec(src, target, json.At(obj));
+    }
+
+    private ManifestException Error(JToken token, string key, string problem) => Error(json, token, key, problem);
+
+    private static ManifestException Error(ManifestJson json, JToken token, string key, string problem) =>
+        new(json.At(token), $"{key}: {problem}");
+}
