@@ -7,7 +7,7 @@ internal static class RenderCommand
 {
     public static Command Create(Option<string?> manifestOption, CliConsole console)
     {
-        var services = new Argument<string[]>("service") { Arity = ArgumentArity.ZeroOrMore, Description = "Services whose templates to render (default: all)" };
+        var services = ServiceArgument.Create("Services whose templates to render (default: all)");
         var command = new Command("render", "Render the services' templates to their config files, as a deploy would") { services };
         command.SetAction(parsed =>
         {

@@ -9,7 +9,7 @@ internal static class StatusCommand
 {
     public static Command Create(Option<string?> manifestOption, CliConsole console)
     {
-        var services = new Argument<string[]>("service") { Arity = ArgumentArity.ZeroOrMore, Description = "Services to show (default: all)" };
+        var services = ServiceArgument.Create("Services to show (default: all)");
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per service, in manifest order" };
         var command = new Command("status", "Show which services run, with their pids") { services, json };
         command.SetAction(parsed =>
