@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PbDeploy.Templating;
 
 namespace PbDeploy.Cli.Commands;
 
@@ -11,7 +12,23 @@ internal static class RenderCommand
         var command = new Command("render", "Render the services' templates to their config files, as a deploy would") { services };
         command.SetAction(parsed =>
         {
-            _ = ManifestOption.Load(parsed.GetValue(manifestOption), console);
+            var manifest = ManifestOption.Load(parsed.GetValue(manifestOption), console);
+            var selected = manifest.Select(parsed.GetValue(services) ?? []);
+            var rendered = TemplateRun.Render(manifest, selected);
+            foreach (var service in rendered)
+            {
+                foreach (var file in service.Files)
+                {
+                    var target = Path.GetRelativePath(manifest.ProjectDir, file.Target);
+                    console.Writer.WriteLine($"{service.Service}: {target} {(file.Changed ? "written" : "unchanged")}");
+                }
+            }
+
+            if (rendered.Count == 0)
+            {
+                console.Writer.WriteLine("no templates to render");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -31,8 +31,8 @@ public sealed class StatusReader
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(service);
-        var raw = service.Pidfile ?? throw new ArgumentException($"service '{service.Name}' has no pidfile", nameof(service));
-        var rendered = Template.Render(raw, ValueLocation.Of(service, "pidfile"), VariableScope.ForService(manifest, service, status: null));
+        var rendered = VariableScope.ForService(manifest, service, status: null).RenderSetting("pidfile")
+            ?? throw new ArgumentException($"service '{service.Name}' has no pidfile", nameof(service));
         return Path.GetFullPath(rendered, manifest.ProjectDir);
     }
 

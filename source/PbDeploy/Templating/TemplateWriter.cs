@@ -27,13 +27,26 @@ public static class TemplateWriter
     /// </remarks>
     /// <exception cref="TemplateException">A template references an unknown or unavailable variable; nothing was written.</exception>
     /// <exception cref="PbDeployException">A template cannot be read or a target cannot be written; the message names the file.</exception>
-    public static IReadOnlyList<RenderedFile> Write(DeployManifest manifest, ServiceDefinition service, VariableScope scope)
+    public static IReadOnlyList<RenderedFile> Write(DeployManifest manifest, ServiceDefinition service, VariableScope scope) =>
+        Prepare(manifest, service, scope).Commit();
+
+    /// <summary>
+    /// Reads and renders every template of <paramref name="service"/> and compares each with its target, writing
+    /// nothing: prepare every service of a run first, so that one bad template anywhere writes no file at all.
+    /// </summary>
+    /// <exception cref="TemplateException">A template references an unknown or unavailable variable.</exception>
+    /// <exception cref="PbDeployException">A template cannot be read.</exception>
+    public static PreparedTemplates Prepare(DeployManifest manifest, ServiceDefinition service, VariableScope scope)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(scope);
+        return new PreparedTemplates(service, Render(manifest, service, scope));
+    }
 
-        var pending = Render(manifest, service, scope);
+    /// <summary>Writes prepared templates: see <see cref="Write"/>.</summary>
+    internal static IReadOnlyList<RenderedFile> Commit(ServiceDefinition service, IReadOnlyList<Pending> pending)
+    {
         var temporaries = new List<(Pending File, string Temporary)>();
         try
         {
@@ -63,7 +76,7 @@ public static class TemplateWriter
         return pending.Select(p => new RenderedFile(p.Source, p.Target, p.Changed)).ToList();
     }
 
-    private sealed record Pending(TemplateSpec Spec, string Source, string Target, byte[] Content, UnixFileMode? Mode, bool Changed);
+    internal sealed record Pending(TemplateSpec Spec, string Source, string Target, byte[] Content, UnixFileMode? Mode, bool Changed);
 
     /// <summary>Reads and renders every template, and compares each with its target; writes nothing.</summary>
     private static List<Pending> Render(DeployManifest manifest, ServiceDefinition service, VariableScope scope)

@@ -1,0 +1,25 @@
+using PbDeploy.Manifest;
+
+namespace PbDeploy.Templating;
+
+/// <summary>A service's templates, rendered in memory and compared with their targets; <see cref="Commit"/> writes them.</summary>
+public sealed class PreparedTemplates
+{
+    private readonly IReadOnlyList<TemplateWriter.Pending> _pending;
+
+    internal PreparedTemplates(ServiceDefinition service, IReadOnlyList<TemplateWriter.Pending> pending)
+    {
+        Service = service;
+        _pending = pending;
+    }
+
+    /// <summary>The service the templates belong to.</summary>
+    public ServiceDefinition Service { get; }
+
+    /// <summary>The targets that will change when committed.</summary>
+    public IReadOnlyList<string> ChangedTargets => [.. _pending.Where(p => p.Changed).Select(p => p.Target)];
+
+    /// <summary>Writes every changed target atomically (temporary file, then rename), keeping the template's mode.</summary>
+    /// <exception cref="PbDeployException">A target cannot be written; the message names the file.</exception>
+    public IReadOnlyList<RenderedFile> Commit() => TemplateWriter.Commit(Service, _pending);
+}
