@@ -1,0 +1,172 @@
+// PbDeploy's own build. Run it through ./build.sh or build.cmd (they restore the pinned Cake first):
+//   ./build.sh                          same as --target=Test
+//   ./build.sh --target=Build           restore and build the solution
+//   ./build.sh --target=Test            build, then run every test project
+//   ./build.sh --target=Pack            build, then pack the NuGet packages into artifacts/packages
+//   ./build.sh --target=PublishAot      publish the pbdeploy CLI with NativeAOT into artifacts/aot
+//   ./build.sh --target=Clean           remove artifacts/ and every bin/ and obj/
+// Options: --configuration=Release|Debug (default Release).
+
+using System.Text.RegularExpressions;
+
+var target = Argument("target", "Default");
+var configuration = Argument("configuration", "Release");
+
+// Cake runs with the script's folder as working directory; everything below is anchored on the repository root.
+var root = MakeAbsolute(Directory(".."));
+var solution = root.CombineWithFilePath("PbDeploy.slnx");
+var cliProject = root.CombineWithFilePath("source/PbDeploy.Cli/PbDeploy.Cli.csproj");
+var artifacts = root.Combine("artifacts");
+var packagesDir = artifacts.Combine("packages");
+var aotDir = artifacts.Combine("aot");
+var testResultsDir = artifacts.Combine("test-results");
+
+Task("Clean")
+    .Description("Removes artifacts/ and the bin/ and obj/ folders of every project.")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    CleanDirectories(root.FullPath + "/source/**/bin");
+    CleanDirectories(root.FullPath + "/source/**/obj");
+    CleanDirectories(root.FullPath + "/tests/**/bin");
+    CleanDirectories(root.FullPath + "/tests/**/obj");
+});
+
+Task("Build")
+    .Description("Restores and builds the solution.")
+    .Does(() =>
+{
+    DotNetBuild(solution.FullPath, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+    });
+});
+
+Task("Test")
+    .Description("Runs every test project of the solution against the Build output.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetTest(solution.FullPath, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        ResultsDirectory = testResultsDir,
+        // A hung test must fail the run, not hold CI until its own timeout: after 5 minutes without
+        // progress the test host is killed and the test is reported (no dump: nothing to collect it).
+        ArgumentCustomization = args => args
+            .Append("--blame-hang-timeout").Append("5m")
+            .Append("--blame-hang-dump-type").Append("none"),
+    });
+});
+
+Task("Pack")
+    .Description("Packs the packable projects into artifacts/packages.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    CleanDirectory(packagesDir);
+    DotNetPack(solution.FullPath, new DotNetPackSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        OutputDirectory = packagesDir,
+    });
+});
+
+Task("PublishAot")
+    .Description("Publishes the pbdeploy CLI with NativeAOT (linux-x64) into artifacts/aot; fails on a trim/AOT warning in our own code.")
+    .Does(() =>
+{
+    CleanDirectory(aotDir);
+    // ILC is incremental: when its inputs did not change it does not run, and reports no warning at all.
+    // Dropping its intermediate folder makes every run compile, and check, the native code again.
+    var ilcIntermediates = GetDirectories($"{root.FullPath}/source/PbDeploy.Cli/obj/{configuration}/*/linux-x64/native");
+    if (ilcIntermediates.Count > 0)
+    {
+        DeleteDirectories(ilcIntermediates, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+    var warningLog = artifacts.CombineWithFilePath("aot-publish-warnings.log");
+    var msbuild = new DotNetMSBuildSettings()
+        .WithProperty("PublishAot", "true")
+        // Directory.Build.props turns warnings into errors, and ILC inherits that: a package's collapsed
+        // IL2104/IL3053 would then stop the publish. ILC reports warnings only; the check below decides.
+        .WithProperty("IlcTreatWarningsAsErrors", "false");
+    // Every warning also goes to a file, so the check reads exactly what MSBuild reported.
+    msbuild.FileLoggers.Add(new MSBuildFileLoggerSettings
+    {
+        LogFile = warningLog.FullPath,
+        SummaryOutputLevel = MSBuildLoggerOutputLevel.WarningsOnly,
+        ForceNoAlign = true,
+    });
+
+    DotNetPublish(cliProject.FullPath, new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = "linux-x64",
+        OutputDirectory = aotDir,
+        MSBuildSettings = msbuild,
+    });
+
+    CheckAotWarnings(warningLog, root);
+    Information("NativeAOT binary: {0}", aotDir.CombineWithFilePath("pbdeploy").FullPath);
+});
+
+Task("Default")
+    .IsDependentOn("Test");
+
+RunTarget(target);
+
+// Trim and AOT warnings (IL2xxx, IL3xxx) whose origin is our own code under source/ fail the target;
+// those from third-party packages (Newtonsoft.Json, Spectre.Console, System.CommandLine ...) are listed only.
+void CheckAotWarnings(FilePath warningLog, DirectoryPath repoRoot)
+{
+    var warning = new Regex(@"^\s*(?:\d+(?::\d+)?>)?(?<origin>.*?)\s*:\s*(?:Trim analysis |AOT analysis )?warning (?<code>IL\d{4})\s*:\s*(?<message>.*?)(?:\s+\[[^\]]*\])?\s*$");
+    var ourSource = repoRoot.FullPath.TrimEnd('/') + "/source/";
+    var ours = new List<string>();
+    var theirs = new List<string>();
+    var lines = FileExists(warningLog) ? System.IO.File.ReadAllLines(warningLog.FullPath) : Array.Empty<string>();
+    foreach (var line in lines.Distinct())
+    {
+        var match = warning.Match(line);
+        if (!match.Success)
+        {
+            continue;
+        }
+        var origin = match.Groups["origin"].Value.Replace('\\', '/');
+        var message = match.Groups["message"].Value;
+        var text = $"{match.Groups["code"].Value} {origin}: {message}";
+        // A deterministic build (ContinuousIntegrationBuild) maps source paths to /_/; map them back, and count
+        // them as ours only if that file exists here (packages built from a "source" folder are not ours).
+        var file = Regex.Replace(origin, @"\([\d,]+\)$", "");
+        if (file.StartsWith("/_/", StringComparison.Ordinal))
+        {
+            file = repoRoot.FullPath.TrimEnd('/') + file.Substring(2);
+            file = FileExists(file) ? file : origin;
+        }
+        var isOurs = file.StartsWith(ourSource, StringComparison.Ordinal)
+            || message.StartsWith("PbDeploy.", StringComparison.Ordinal)           // no file: the origin is a member of ours
+            || Regex.IsMatch(message, @"^Assembly '(?i:pbdeploy)(\.[\w.]+)?'");   // collapsed warnings of one of our assemblies
+        (isOurs ? ours : theirs).Add(text);
+    }
+
+    if (theirs.Count > 0)
+    {
+        Warning("{0} trim/AOT warning(s) from third-party packages (reported, not failing):", theirs.Count);
+        foreach (var text in theirs.Distinct())
+        {
+            Warning("  {0}", text);
+        }
+    }
+    if (ours.Count > 0)
+    {
+        foreach (var text in ours.Distinct())
+        {
+            Error("  {0}", text);
+        }
+        throw new CakeException($"{ours.Count} trim/AOT warning(s) in our own code under source/ (listed above; full log: {warningLog.FullPath}). Make that code trim- and AOT-safe.");
+    }
+    Information("No trim/AOT warning in our own code.");
+}
