@@ -4,6 +4,7 @@
 //   ./build.sh --target=Test            build, then run every test project
 //   ./build.sh --target=Pack            build, then pack the NuGet packages into artifacts/packages
 //   ./build.sh --target=PublishAot      publish the pbdeploy CLI with NativeAOT into artifacts/aot
+//   ./build.sh --target=Demo            build, then run pbdeploy on examples/quickstart
 //   ./build.sh --target=Clean           remove artifacts/ and every bin/ and obj/
 // Options: --configuration=Release|Debug (default Release).
 
@@ -112,6 +113,27 @@ Task("PublishAot")
 
     CheckAotWarnings(warningLog, root);
     Information("NativeAOT binary: {0}", aotDir.CombineWithFilePath("pbdeploy").FullPath);
+});
+
+Task("Demo")
+    .Description("Builds pbdeploy and runs it on examples/quickstart: renders its templates and shows its status.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var pbdeploy = root.CombineWithFilePath($"source/PbDeploy.Cli/bin/{configuration}/net10.0/pbdeploy.dll");
+    var manifest = root.CombineWithFilePath("examples/quickstart/pbdeploy.json");
+    foreach (var command in new[] { "render", "status" })
+    {
+        Information("> pbdeploy {0} --manifest examples/quickstart/pbdeploy.json", command);
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = new ProcessArgumentBuilder().AppendQuoted(pbdeploy.FullPath).Append(command).Append("--manifest").AppendQuoted(manifest.FullPath),
+        });
+        if (exit != 0)
+        {
+            throw new Exception($"pbdeploy {command} exited with {exit}");
+        }
+    }
 });
 
 Task("Default")
