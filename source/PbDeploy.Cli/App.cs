@@ -15,12 +15,17 @@ internal static class App
             Recursive = true,
         };
 
+        var deploy = new Command("deploy", "Start each stopped service, restart each running one (the default command)");
+        DeployCommands.AddDeploy(deploy, manifest, console);
         var root = new RootCommand("pbdeploy: port-based deploy. Starts, restarts and stops the services of pbdeploy.json.")
         {
+            deploy,
+            DeployCommands.Stop(manifest, console),
             StatusCommand.Create(manifest, console),
             RenderCommand.Create(manifest, console),
         };
         root.Options.Add(manifest);
+        DeployCommands.AddDeploy(root, manifest, console);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

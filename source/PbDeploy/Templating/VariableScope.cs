@@ -213,6 +213,8 @@ public sealed class VariableScope
     }
 
     /// <summary>The environment the service's commands get: the process's, the manifest's env, the service's env, then PORT.</summary>
+    public IReadOnlyDictionary<string, string> CommandEnvironment => _environment ??= BuildEnvironment();
+
     private Dictionary<string, string> BuildEnvironment()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -62,5 +62,85 @@ internal static unsafe partial class Libc
 
     public const int SC_CLK_TCK = 2;
 
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int flock(int fd, int operation);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int open(byte* path, int flags, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(int fd, byte* buf, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ftruncate(int fd, long length);
+
+    [LibraryImport("libc")]
+    public static partial int getpid();
+
+    [LibraryImport("libc")]
+    public static partial int getpgrp();
+
+    // posix_spawn: the attribute and file-action objects are opaque; glibc's are 336 and 80 bytes.
+    [LibraryImport("libc")]
+    public static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_init(void* attr);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_destroy(void* attr);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setflags(void* attr, short flags);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_init(void* actions);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_destroy(void* actions);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_addopen(void* actions, int fd, byte* path, int flags, int mode);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newFd);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_addclosefrom_np(void* actions, int lowFd);
+
+    [LibraryImport("libc")]
+    public static partial int posix_spawn_file_actions_addchdir_np(void* actions, byte* path);
+
+    [LibraryImport("libc")]
+    public static partial int sigfillset(void* set);
+
+    [LibraryImport("libc")]
+    public static partial int sigemptyset(void* set);
+
+    public const int WNOHANG = 1;
+    public const int ECHILD = 10;
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int EWOULDBLOCK = 11;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int O_APPEND = 0x400;
+    public const int O_TRUNC = 0x200;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+
     public static int LastError => Marshal.GetLastPInvokeError();
 }

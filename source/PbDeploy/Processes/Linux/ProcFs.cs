@@ -28,6 +28,20 @@ internal sealed unsafe class ProcFs : IDisposable
 
     public void Dispose() => _ = Libc.close(_procFd);
 
+    /// <summary>One process's stat, opening <c>/proc</c> for the purpose; null when it is gone or there is no <c>/proc</c>.</summary>
+    public static ProcessInfo? ReadStat(int pid)
+    {
+        using var proc = Open();
+        return proc?.Stat(pid);
+    }
+
+    /// <summary>One process's uid, opening <c>/proc</c> for the purpose; -1 when it is gone.</summary>
+    public static int ReadUid(int pid)
+    {
+        using var proc = Open();
+        return proc?.Uid(pid) ?? -1;
+    }
+
     /// <summary>Every process id, in the kernel's order (ascending).</summary>
     public List<int> ListPids()
     {

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using PbDeploy.Cli.Output;
+using PbDeploy.Deployment;
+
+namespace PbDeploy.Cli.Commands;
+
+/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick]</c> and <c>pbdeploy stop [SERVICE...]</c>.</summary>
+internal static class DeployCommands
+{
+    public static Option<double> LockTimeoutOption() => new("--lock-timeout")
+    {
+        Description = "Seconds to wait for another deploy of the same project to finish",
+        DefaultValueFactory = _ => 600,
+    };
+
+    /// <summary>Adds the deploy arguments and action to <paramref name="command"/> (the root command, and <c>deploy</c>).</summary>
+    public static void AddDeploy(Command command, Option<string?> manifestOption, CliConsole console)
+    {
+        var services = ServiceArgument.Create("Services to deploy (default: all)");
+        var quick = new Option<bool>("--quick", "-q") { Description = "Skip the before and after commands" };
+        var lockTimeout = LockTimeoutOption();
+        command.Arguments.Add(services);
+        command.Options.Add(quick);
+        command.Options.Add(lockTimeout);
+        command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
+        {
+            Services = parsed.GetValue(services) ?? [],
+            Quick = parsed.GetValue(quick),
+            LockTimeout = TimeSpan.FromSeconds(parsed.GetValue(lockTimeout)),
+        }, stop: false, cancellationToken));
+    }
+
+    public static Command Stop(Option<string?> manifestOption, CliConsole console)
+    {
+        var services = ServiceArgument.Create("Services to stop (default: all)");
+        var lockTimeout = LockTimeoutOption();
+        var command = new Command("stop", "Stop the services: their stop command, or SIGTERM, then SIGKILL after stop_timeout") { services, lockTimeout };
+        command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
+        {
+            Services = parsed.GetValue(services) ?? [],
+            LockTimeout = TimeSpan.FromSeconds(parsed.GetValue(lockTimeout)),
+        }, stop: true, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string? manifestPath, DeployOptions options, bool stop, CancellationToken cancellationToken)
+    {
+        var manifest = ManifestOption.Load(manifestPath, console);
+        var reporter = new DeployReporter(console);
+        var deployer = new Deployer(manifest, reporter.OnEvent);
+        DeployResult result;
+        try
+        {
+            result = await reporter.RunAsync(stop ? "Stopping" : "Deploying", () => stop
+                ? deployer.StopAsync(options, cancellationToken)
+                : deployer.DeployAsync(options, cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            console.Error("interrupted: the step that was running was stopped; run pbdeploy status to see what runs.");
+            return ExitCodes.ServiceFailed;
+        }
+
+        reporter.Summary(result);
+        if (result.Succeeded)
+        {
+            return ExitCodes.Success;
+        }
+
+        console.Error($"{string.Join(", ", result.Failures.Select(f => f.Service).Distinct())}: failed; see above.");
+        return ExitCodes.ServiceFailed;
+    }
+}

@@ -1,0 +1,59 @@
+using PbDeploy.Manifest;
+
+namespace PbDeploy.Deployment;
+
+/// <summary>
+/// Runs one piece of work per service in <c>depends_on</c> order, independent services at the same time: each service
+/// waits for the services it depends on (or, in reverse, for those that depend on it) among the selected ones.
+/// </summary>
+internal static class DependencyScheduler
+{
+    public static async Task<IReadOnlyList<ServiceOutcome>> RunAsync(
+        IReadOnlyList<ServiceDefinition> services, bool reverse, Func<ServiceDefinition, Task<ServiceOutcome>> work)
+    {
+        var selected = services.Select(s => s.Name).ToHashSet();
+        var waitsFor = services.ToDictionary(
+            s => s.Name,
+            s => reverse
+                ? services.Where(other => other.DependsOn.Contains(s.Name)).Select(other => other.Name).ToList()
+                : s.DependsOn.Where(selected.Contains).ToList());
+
+        var tasks = new Dictionary<string, Task<ServiceOutcome>>();
+        Task<ServiceOutcome> Schedule(ServiceDefinition service)
+        {
+            if (tasks.TryGetValue(service.Name, out var existing))
+            {
+                return existing;
+            }
+
+            var before = waitsFor[service.Name].Select(name => Schedule(services.First(s => s.Name == name))).ToList();
+            var task = RunAfterAsync(before, service, work);
+            tasks[service.Name] = task;
+            return task;
+        }
+
+        foreach (var service in services)
+        {
+            _ = Schedule(service);
+        }
+
+        await Task.WhenAll(tasks.Values).ConfigureAwait(false);
+        return [.. services.Select(s => tasks[s.Name].Result)];
+    }
+
+    private static async Task<ServiceOutcome> RunAfterAsync(
+        List<Task<ServiceOutcome>> before, ServiceDefinition service, Func<ServiceDefinition, Task<ServiceOutcome>> work)
+    {
+        try
+        {
+            await Task.WhenAll(before).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Their failure is reported by their own tasks; this one still runs (or is skipped by the work itself).
+        }
+
+        await Task.Yield(); // independent services run concurrently, not one after another on this thread
+        return await work(service).ConfigureAwait(false);
+    }
+}

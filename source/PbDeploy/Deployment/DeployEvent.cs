@@ -1,0 +1,29 @@
+namespace PbDeploy.Deployment;
+
+/// <summary>Progress of a deploy, for front ends to render. Raised one at a time, from any thread.</summary>
+/// <param name="Service">The service it concerns, or null for the whole run.</param>
+public abstract record DeployEvent(string? Service);
+
+/// <summary>A phase begins for the selected services.</summary>
+public sealed record PhaseStarted(Phase Phase, IReadOnlyList<string> Services) : DeployEvent((string?)null);
+
+/// <summary>A command of a service is about to run.</summary>
+public sealed record CommandStarted(string Service, Phase Phase, string Kind, string Command) : DeployEvent(Service);
+
+/// <summary>A command of a service has finished (its output is in the result).</summary>
+public sealed record CommandFinished(string Service, Phase Phase, string Kind, Processes.CommandResult Result) : DeployEvent(Service);
+
+/// <summary>Waiting for a service to become ready (its port listens, or its pidfile names a live pid), or to be gone.</summary>
+public sealed record Waiting(string Service, string What, TimeSpan Timeout) : DeployEvent(Service);
+
+/// <summary>Templates of a service were rendered.</summary>
+public sealed record TemplatesRendered(string Service, IReadOnlyList<Templating.RenderedFile> Files) : DeployEvent(Service);
+
+/// <summary>Something worth a look that does not stop the run (a stale pidfile, a manifest near miss).</summary>
+public sealed record DeployWarning(string? Service, string Message) : DeployEvent(Service);
+
+/// <summary>Waiting for another deploy of the same project to release the lock.</summary>
+public sealed record WaitingForLock(string LockPath, string Holder) : DeployEvent((string?)null);
+
+/// <summary>A phase has finished for a service.</summary>
+public sealed record ServiceFinished(ServiceOutcome Outcome) : DeployEvent(Outcome.Service);

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using PbDeploy.Manifest;
+using PbDeploy.Processes;
+using PbDeploy.Status;
+using PbDeploy.Templating;
+
+namespace PbDeploy.Deployment;
+
+public sealed partial class DeploySession
+{
+    private async Task<ServiceOutcome> StartOrRestartAsync(ServiceDefinition service, CancellationToken cancellationToken)
+    {
+        var status = CurrentStatus(service);
+        const Phase phase = Phase.StartOrRestart;
+        if (status.State == ServiceState.Foreign)
+        {
+            return Failed(service, phase, Foreign(status));
+        }
+
+        if (status.State == ServiceState.Running && service.Restart is null)
+        {
+            return Outcome(service, phase, ServiceAction.LeftRunning) with
+            {
+                OldPid = status.Pid,
+                Pid = status.Pid,
+                Message = "running, and it has no restart command: left alone",
+            };
+        }
+
+        var context = ServiceContext.For(_manifest, service, status);
+        var files = TemplateWriter.Write(_manifest, service, context.Scope);
+        if (files.Count > 0)
+        {
+            _raise(new TemplatesRendered(service.Name, files));
+        }
+
+        return status.State == ServiceState.Running
+            ? await RestartAsync(context, status, cancellationToken).ConfigureAwait(false)
+            : await StartAsync(service, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ServiceOutcome> StartAsync(ServiceDefinition service, CancellationToken cancellationToken)
+    {
+        const Phase phase = Phase.StartOrRestart;
+        var context = ServiceContext.For(_manifest, service, null);
+        var command = context.Command(CommandKinds.Start)!;
+        if (service.Daemonizes)
+        {
+            var result = await RunCommandAsync(context, phase, CommandKinds.Start, command, cancellationToken).ConfigureAwait(false);
+            if (!result.Exit.Succeeded)
+            {
+                return CommandFailed(service, phase, CommandKinds.Start, result);
+            }
+
+            var ready = await WaitUntilReadyAsync(service, child: null, cancellationToken).ConfigureAwait(false);
+            return ready.Status is { } running
+                ? Outcome(service, phase, ServiceAction.Started) with { Pid = running.Pid }
+                : Failed(service, phase, $"{ready.Failure}; its start command ({command}) exited with 0", ShellCommand.LastLines(result.Output, 20));
+        }
+
+        CheckWorkingDirectory(context);
+        _raise(new CommandStarted(service.Name, phase, CommandKinds.Start, command));
+        var pid = ShellCommand.StartDetached(command, context.WorkingDirectory, context.Environment, context.LogPath);
+        try
+        {
+            var ready = await WaitUntilReadyAsync(service, pid, cancellationToken).ConfigureAwait(false);
+            if (ready.Status is { } running)
+            {
+                return Outcome(service, phase, ServiceAction.Started) with { Pid = running.Pid, Message = $"output goes to {context.LogPath}" };
+            }
+
+            if (ready.Exit is null)
+            {
+                await ShellCommand.StopGroupAsync(pid).ConfigureAwait(false); // never leave a half-started service behind
+            }
+
+            return Failed(service, phase, $"{ready.Failure}; log: {context.LogPath}", LogTail(context.LogPath));
+        }
+        catch (OperationCanceledException)
+        {
+            await ShellCommand.StopGroupAsync(pid).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<ServiceOutcome> RestartAsync(ServiceContext context, ServiceStatus before, CancellationToken cancellationToken)
+    {
+        const Phase phase = Phase.StartOrRestart;
+        var service = context.Service;
+        var result = await RunCommandAsync(context, phase, CommandKinds.Restart, context.Command(CommandKinds.Restart)!, cancellationToken).ConfigureAwait(false);
+        if (!result.Exit.Succeeded)
+        {
+            return CommandFailed(service, phase, CommandKinds.Restart, result) with { OldPid = before.Pid };
+        }
+
+        var ready = await WaitUntilReadyAsync(service, child: null, cancellationToken).ConfigureAwait(false);
+        return ready.Status is { } running
+            ? Outcome(service, phase, ServiceAction.Restarted) with { OldPid = before.Pid, Pid = running.Pid }
+            : Failed(service, phase, $"{ready.Failure} after its restart command", ShellCommand.LastLines(result.Output, 20)) with { OldPid = before.Pid };
+    }
+
+    private sealed record Readiness(ServiceStatus? Status, ExitStatus? Exit, string? Failure);
+
+    /// <summary>
+    /// Polls until the service is ready: its port listens (a visible holder, or a foreign one when it dropped to
+    /// another user), or its pidfile names a live pid. Fails early when <paramref name="child"/> exits first.
+    /// </summary>
+    private async Task<Readiness> WaitUntilReadyAsync(ServiceDefinition service, int? child, CancellationToken cancellationToken)
+    {
+        var what = service.Port is { } port ? $"port {port} to listen" : $"pidfile {service.Pidfile} to name a live process";
+        _raise(new Waiting(service.Name, what, service.StartTimeout));
+        var clock = Stopwatch.StartNew();
+        var delay = 10;
+        while (true)
+        {
+            var status = _statusReader.Read(_manifest, [service])[0];
+            if (status.State != ServiceState.Stopped)
+            {
+                return new Readiness(status, null, null);
+            }
+
+            if (child is { } pid && ShellCommand.TryReap(pid) is { } exit)
+            {
+                return new Readiness(null, exit, $"it {Describe(exit)} before it was ready (waiting for {what})");
+            }
+
+            if (clock.Elapsed >= service.StartTimeout)
+            {
+                return new Readiness(null, null, string.Create(CultureInfo.InvariantCulture,
+                    $"it was not ready within its start_timeout of {service.StartTimeout.TotalSeconds:0.##} s (waiting for {what})"));
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, 100);
+        }
+    }
+
+    private static string Describe(ExitStatus exit) => exit.Code is not null || exit.Signal is not null ? $"exited ({exit})" : "exited";
+
+    private static string LogTail(string logPath) => ShellCommand.LastLines(ShellCommand.ReadTail(logPath, 16 * 1024), 20);
+}

@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PbDeploy.Manifest;
+using PbDeploy.Processes;
+using PbDeploy.Status;
+
+namespace PbDeploy.Deployment;
+
+/// <summary>
+/// A deploy in progress: holds the project's lock, has checked every command and template of the selected services,
+/// and runs phases one at a time (so that a build engine can map each phase to a target of its own). A service that
+/// fails in one phase is skipped in the later ones, and so is every selected service that depends on it.
+/// </summary>
+public sealed partial class DeploySession : IDisposable
+{
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
+    private readonly DeployManifest _manifest;
+    private readonly DeployLock _lock;
+    private readonly StatusReader _statusReader;
+    private readonly Action<DeployEvent> _raise;
+    private readonly IReadOnlyDictionary<string, ServiceStatus> _initial;
+    private readonly ConcurrentDictionary<string, string> _blocked = new();
+    private readonly ConcurrentDictionary<string, ServiceAction> _startOutcomes = new();
+    private readonly List<ServiceOutcome> _outcomes = [];
+
+    private DeploySession(
+        DeployManifest manifest,
+        IReadOnlyList<ServiceDefinition> services,
+        DeployLock deployLock,
+        StatusReader statusReader,
+        IReadOnlyDictionary<string, ServiceStatus> initial,
+        Action<DeployEvent> raise)
+    {
+        _manifest = manifest;
+        Services = services;
+        _lock = deployLock;
+        _statusReader = statusReader;
+        _initial = initial;
+        _raise = raise;
+    }
+
+    /// <summary>The selected services, in manifest order.</summary>
+    public IReadOnlyList<ServiceDefinition> Services { get; }
+
+    /// <summary>Every outcome so far.</summary>
+    public DeployResult Result
+    {
+        get
+        {
+            lock (_outcomes)
+            {
+                return new DeployResult([.. _outcomes]);
+            }
+        }
+    }
+
+    internal static async Task<DeploySession> OpenAsync(
+        DeployManifest manifest, DeployOptions options, Action<DeployEvent> raise, CancellationToken cancellationToken)
+    {
+        var services = manifest.Select(options.Services);
+        var deployLock = await DeployLock.AcquireAsync(
+            manifest.Path, options.LockTimeout, (path, holder) => raise(new WaitingForLock(path, holder)), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reader = new StatusReader(new ProcessFinder(options.Finder));
+            var statuses = reader.Read(manifest, services);
+            foreach (var status in statuses.Where(s => s.Note is not null && s.State != ServiceState.Foreign))
+            {
+                raise(new DeployWarning(status.Name, status.Note!));
+            }
+
+            for (var i = 0; i < services.Count; i++)
+            {
+                ServiceContext.Validate(manifest, services[i], statuses[i]);
+            }
+
+            return new DeploySession(manifest, services, deployLock, reader, statuses.ToDictionary(s => s.Name), raise);
+        }
+        catch
+        {
+            deployLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="phase"/> for the selected services, in dependency order (reverse for Stop), independent ones at once.</summary>
+    public async Task<IReadOnlyList<ServiceOutcome>> RunAsync(Phase phase, CancellationToken cancellationToken)
+    {
+        _raise(new PhaseStarted(phase, [.. Services.Select(s => s.Name)]));
+        var outcomes = await DependencyScheduler.RunAsync(Services, reverse: phase == Phase.Stop, async service =>
+        {
+            var clock = Stopwatch.StartNew();
+            var outcome = SkipReason(phase, service) is { } reason
+                ? new ServiceOutcome { Service = service.Name, Phase = phase, Action = ServiceAction.Skipped, Message = reason }
+                : await RunServiceAsync(phase, service, cancellationToken).ConfigureAwait(false);
+            outcome = outcome with { Duration = clock.Elapsed };
+            if (outcome.IsFailure)
+            {
+                _ = _blocked.TryAdd(service.Name, outcome.Action == ServiceAction.Failed ? $"'{service.Name}' failed in {phase}" : outcome.Message!);
+            }
+
+            if (phase == Phase.StartOrRestart)
+            {
+                _startOutcomes[service.Name] = outcome.Action;
+            }
+
+            _raise(new ServiceFinished(outcome));
+            return outcome;
+        }).ConfigureAwait(false);
+
+        lock (_outcomes)
+        {
+            _outcomes.AddRange(outcomes);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Releases the project's lock.</summary>
+    public void Dispose() => _lock.Dispose();
+
+    private string? SkipReason(Phase phase, ServiceDefinition service)
+    {
+        if (phase == Phase.Stop)
+        {
+            return null; // stop everything asked for, whatever failed before
+        }
+
+        if (_blocked.TryGetValue(service.Name, out var own))
+        {
+            return $"not run: {own}";
+        }
+
+        var failedDependency = Dependencies(service).FirstOrDefault(_blocked.ContainsKey);
+        return failedDependency is null ? null : $"not run: it depends on '{failedDependency}', which failed or was skipped";
+    }
+
+    private IEnumerable<string> Dependencies(ServiceDefinition service)
+    {
+        var seen = new HashSet<string>();
+        var stack = new Stack<string>(service.DependsOn);
+        while (stack.Count > 0)
+        {
+            var name = stack.Pop();
+            if (seen.Add(name))
+            {
+                yield return name;
+                foreach (var next in _manifest.GetService(name).DependsOn)
+                {
+                    stack.Push(next);
+                }
+            }
+        }
+    }
+
+    private async Task<ServiceOutcome> RunServiceAsync(Phase phase, ServiceDefinition service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return phase switch
+            {
+                Phase.Before => await RunCommandsAsync(phase, service, CommandKinds.Before, cancellationToken).ConfigureAwait(false),
+                Phase.StartOrRestart => await StartOrRestartAsync(service, cancellationToken).ConfigureAwait(false),
+                Phase.After => await RunCommandsAsync(phase, service, CommandKinds.After, cancellationToken).ConfigureAwait(false),
+                Phase.Stop => await StopAsync(service, cancellationToken).ConfigureAwait(false),
+                _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
+            };
+        }
+        catch (PbDeployException e)
+        {
+            return Failed(service, phase, e.Message);
+        }
+    }
+
+    private async Task<ServiceOutcome> RunCommandsAsync(Phase phase, ServiceDefinition service, string kind, CancellationToken cancellationToken)
+    {
+        var leftAlone = _startOutcomes.TryGetValue(service.Name, out var started)
+            ? started == ServiceAction.LeftRunning
+            : _initial[service.Name].State == ServiceState.Running && service.Restart is null;
+        if (leftAlone)
+        {
+            return Outcome(service, phase, ServiceAction.Nothing) with { Message = "left running without a restart command: no commands run" };
+        }
+
+        var context = ServiceContext.For(_manifest, service, CurrentStatus(service));
+        var commands = context.Commands(kind);
+        if (commands.Count == 0)
+        {
+            return Outcome(service, phase, ServiceAction.Nothing) with { Message = $"no {kind} commands" };
+        }
+
+        foreach (var command in commands)
+        {
+            var result = await RunCommandAsync(context, phase, kind, command, cancellationToken).ConfigureAwait(false);
+            if (!result.Exit.Succeeded)
+            {
+                return CommandFailed(service, phase, kind, result);
+            }
+        }
+
+        return Outcome(service, phase, ServiceAction.CommandsRan);
+    }
+
+    private async Task<CommandResult> RunCommandAsync(ServiceContext context, Phase phase, string kind, string command, CancellationToken cancellationToken)
+    {
+        CheckWorkingDirectory(context);
+        _raise(new CommandStarted(context.Service.Name, phase, kind, command));
+        var result = await ShellCommand.RunAsync(command, context.WorkingDirectory, context.Environment, cancellationToken).ConfigureAwait(false);
+        _raise(new CommandFinished(context.Service.Name, phase, kind, result));
+        return result;
+    }
+
+    private static void CheckWorkingDirectory(ServiceContext context)
+    {
+        if (!Directory.Exists(context.WorkingDirectory))
+        {
+            throw new PbDeployException(
+                $"the working folder {context.WorkingDirectory} (cwd of service '{context.Service.Name}') does not exist; create it, or fix 'cwd' in the manifest.");
+        }
+    }
+
+    private ServiceStatus CurrentStatus(ServiceDefinition service)
+    {
+        var status = _statusReader.Read(_manifest, [service])[0];
+        if (status.Note is not null && status.State != ServiceState.Foreign)
+        {
+            _raise(new DeployWarning(service.Name, status.Note));
+        }
+
+        return status;
+    }
+
+    private static ServiceOutcome Outcome(ServiceDefinition service, Phase phase, ServiceAction action) =>
+        new() { Service = service.Name, Phase = phase, Action = action };
+
+    private static ServiceOutcome Failed(ServiceDefinition service, Phase phase, string message, string? output = null) =>
+        Outcome(service, phase, ServiceAction.Failed) with { Message = message, Output = output };
+
+    private static ServiceOutcome CommandFailed(ServiceDefinition service, Phase phase, string kind, CommandResult result) =>
+        Failed(service, phase, $"{kind} command failed with {result.Exit}: {result.Command}", ShellCommand.LastLines(result.Output, 20));
+
+    private static string Foreign(ServiceStatus status) =>
+        $"{status.Note}; pbdeploy will not start a second copy nor signal a process it cannot see. Stop it yourself, or run pbdeploy as its user.";
+}

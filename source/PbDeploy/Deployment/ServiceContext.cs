@@ -1,0 +1,64 @@
+using PbDeploy.Manifest;
+using PbDeploy.Status;
+using PbDeploy.Templating;
+
+namespace PbDeploy.Deployment;
+
+/// <summary>A service's settings rendered for its current status: what its commands need to run.</summary>
+internal sealed class ServiceContext
+{
+    private ServiceContext(DeployManifest manifest, ServiceDefinition service, ServiceStatus? status)
+    {
+        Service = service;
+        Status = status;
+        Scope = VariableScope.ForService(manifest, service, status);
+        var cwd = Scope.RenderSetting("cwd");
+        WorkingDirectory = cwd is null ? manifest.ProjectDir : Path.GetFullPath(cwd, manifest.ProjectDir);
+        var log = Scope.RenderSetting("log");
+        LogPath = log is null
+            ? Path.Combine(manifest.ProjectDir, ".pbdeploy", "logs", $"{service.Name}.log")
+            : Path.GetFullPath(log, manifest.ProjectDir);
+    }
+
+    public ServiceDefinition Service { get; }
+
+    public ServiceStatus? Status { get; }
+
+    public VariableScope Scope { get; }
+
+    public string WorkingDirectory { get; }
+
+    public string LogPath { get; }
+
+    public IReadOnlyDictionary<string, string> Environment => Scope.CommandEnvironment;
+
+    /// <summary>Renders the service's settings for <paramref name="status"/>; a bad reference throws <see cref="TemplateException"/>.</summary>
+    public static ServiceContext For(DeployManifest manifest, ServiceDefinition service, ServiceStatus? status) => new(manifest, service, status);
+
+    /// <summary>A status that makes <c>pid</c> available, for checking commands that only run while the service runs.</summary>
+    public static ServiceStatus AsRunning(ServiceDefinition service, ServiceStatus? status) =>
+        status is { State: ServiceState.Running }
+            ? status
+            : new ServiceStatus { Name = service.Name, Port = service.Port, Pidfile = service.Pidfile, State = ServiceState.Running, Pid = 0, Pids = [0] };
+
+    public string? Command(string kind) => Scope.RenderSetting(kind);
+
+    public IReadOnlyList<string> Commands(string kind) => Scope.RenderSettingList(kind);
+
+    /// <summary>
+    /// Checks every command and template of <paramref name="service"/> before anything runs, each against the status it
+    /// will run with: <c>start</c> where nothing runs, <c>restart</c>, <c>stop</c> and <c>after</c> where it runs,
+    /// <c>before</c> and templates as it is now.
+    /// </summary>
+    public static void Validate(DeployManifest manifest, ServiceDefinition service, ServiceStatus status)
+    {
+        var now = For(manifest, service, status);
+        _ = now.Commands(CommandKinds.Before);
+        _ = TemplateWriter.Prepare(manifest, service, now.Scope);
+        _ = For(manifest, service, null).Command(CommandKinds.Start);
+        var running = For(manifest, service, AsRunning(service, status));
+        _ = running.Command(CommandKinds.Restart);
+        _ = running.Command(CommandKinds.Stop);
+        _ = running.Commands(CommandKinds.After);
+    }
+}

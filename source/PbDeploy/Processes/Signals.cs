@@ -1,0 +1,97 @@
+using PbDeploy.Processes.Linux;
+
+namespace PbDeploy.Processes;
+
+/// <summary>
+/// Signals that never hit the wrong process: each one is sent only after checking that the pid still is the process
+/// that was found (same start time, not a zombie), and never to another user's process unless we are root.
+/// </summary>
+public static class Signals
+{
+    /// <summary>SIGTERM.</summary>
+    public const int Terminate = Libc.SIGTERM;
+
+    /// <summary>SIGKILL.</summary>
+    public const int Kill = Libc.SIGKILL;
+
+    /// <summary>What <c>/proc</c> says of <paramref name="pid"/> now; null when it is gone.</summary>
+    public static ProcessInfo? Describe(int pid) => ProcFs.ReadStat(pid);
+
+    /// <summary>True while <paramref name="process"/> (same pid, same start time) is alive and not a zombie.</summary>
+    public static bool IsAlive(ProcessInfo process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        _ = ChildProcess.TryReap(process.Pid); // our own child would otherwise stay a zombie until we reap it
+        return ProcFs.ReadStat(process.Pid) is { IsZombie: false } now && now.StartTicks == process.StartTicks;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="process"/> if it still is that process.</summary>
+    /// <returns>False when the process is gone (nothing was sent).</returns>
+    /// <exception cref="PbDeployException">The process belongs to another user, or the signal was refused.</exception>
+    public static bool Send(ProcessInfo process, int signal)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (!IsAlive(process))
+        {
+            return false;
+        }
+
+        CheckOwner(process.Pid);
+        if (Libc.kill(process.Pid, signal) == 0)
+        {
+            return true;
+        }
+
+        var error = Libc.LastError;
+        return error == Libc.ESRCH
+            ? false
+            : throw new PbDeployException($"cannot send signal {signal} to pid {process.Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}.");
+    }
+
+    /// <summary>
+    /// SIGKILLs <paramref name="master"/>'s whole process group when it leads one (a detached or daemonized server and
+    /// every child it left), else the master and <paramref name="others"/> one by one: a server started from a shell
+    /// shares that shell's group, which must not be killed.
+    /// </summary>
+    public static void KillAll(ProcessInfo master, IEnumerable<int> others)
+    {
+        ArgumentNullException.ThrowIfNull(master);
+        ArgumentNullException.ThrowIfNull(others);
+        if (IsAlive(master) && master.ProcessGroup == master.Pid && master.ProcessGroup != Libc.getpgrp())
+        {
+            CheckOwner(master.Pid);
+            _ = Libc.kill(-master.ProcessGroup, Libc.SIGKILL);
+        }
+        else
+        {
+            _ = Send(master, Libc.SIGKILL);
+        }
+
+        foreach (var pid in others.Where(p => p != master.Pid))
+        {
+            if (Describe(pid) is { } other && other.StartTicks >= master.StartTicks)
+            {
+                _ = Send(other, Libc.SIGKILL);
+            }
+        }
+    }
+
+    /// <summary>Signals a process group we created ourselves (a command or a detached service we spawned).</summary>
+    internal static void SendGroup(int processGroup, int signal) => _ = Libc.kill(-processGroup, signal);
+
+    private static void CheckOwner(int pid)
+    {
+        var me = Libc.geteuid();
+        if (me == 0)
+        {
+            return; // root deploys servers that drop privileges (nginx workers, gunicorn --user)
+        }
+
+        var owner = ProcFs.ReadUid(pid);
+        if (owner >= 0 && owner != me)
+        {
+            throw new PbDeployException(
+                $"pid {pid} belongs to uid {owner}, not to you (uid {me}); pbdeploy does not signal other users' processes. Run pbdeploy as that user.");
+        }
+    }
+}

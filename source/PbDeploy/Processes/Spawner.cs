@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using PbDeploy.Processes.Linux;
+
+namespace PbDeploy.Processes;
+
+/// <summary>
+/// Starts processes with libc <c>posix_spawn</c>: no pipes (output goes to a file, so a child that backgrounds a
+/// server can never hang the caller), every inherited fd above 2 closed, signal dispositions and mask reset (the .NET
+/// runtime ignores SIGPIPE, which children would otherwise inherit), and a new process group or session. The pid is
+/// known at once, and the caller reaps it with <see cref="ChildProcess"/>.
+/// </summary>
+internal static unsafe class Spawner
+{
+    private const short SetProcessGroup = 0x02;
+    private const short SetSignalDefaults = 0x04;
+    private const short SetSignalMask = 0x08;
+    private const short SetSession = 0x80;
+
+    public static int Spawn(SpawnRequest request)
+    {
+        var strings = new List<nint>();
+        var vectors = new List<nint>();
+        byte* Utf8(string value)
+        {
+            var p = Marshal.StringToCoTaskMemUTF8(value);
+            strings.Add(p);
+            return (byte*)p;
+        }
+
+        byte** Vector(IReadOnlyList<string> values)
+        {
+            var vector = (byte**)NativeMemory.AllocZeroed((nuint)(values.Count + 1), (nuint)sizeof(nint));
+            vectors.Add((nint)vector);
+            for (var i = 0; i < values.Count; i++)
+            {
+                vector[i] = Utf8(values[i]);
+            }
+
+            return vector;
+        }
+
+        var attr = NativeMemory.AllocZeroed(1024);
+        var actions = NativeMemory.AllocZeroed(1024);
+        var signals = NativeMemory.AllocZeroed(256);
+        try
+        {
+            Check(Libc.posix_spawnattr_init(attr), request, "posix_spawnattr_init");
+            Check(Libc.posix_spawn_file_actions_init(actions), request, "posix_spawn_file_actions_init");
+
+            _ = Libc.sigfillset(signals);
+            _ = Libc.posix_spawnattr_setsigdefault(attr, signals);
+            _ = Libc.sigemptyset(signals);
+            _ = Libc.posix_spawnattr_setsigmask(attr, signals);
+            var flags = (short)(SetSignalDefaults | SetSignalMask | (request.NewSession ? SetSession : SetProcessGroup));
+            Check(Libc.posix_spawnattr_setflags(attr, flags), request, "posix_spawnattr_setflags");
+            if (!request.NewSession)
+            {
+                _ = Libc.posix_spawnattr_setpgroup(attr, 0);
+            }
+
+            var outputFlags = Libc.O_WRONLY | Libc.O_CREAT | (request.AppendOutput ? Libc.O_APPEND : Libc.O_TRUNC);
+            Check(Libc.posix_spawn_file_actions_addopen(actions, 0, Utf8("/dev/null"), Libc.O_RDONLY, 0), request, "open /dev/null");
+            Check(Libc.posix_spawn_file_actions_addopen(actions, 1, Utf8(request.OutputPath), outputFlags, Convert.ToInt32("644", 8)), request, "open output");
+            Check(Libc.posix_spawn_file_actions_adddup2(actions, 1, 2), request, "dup2");
+            Check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), request, "closefrom");
+            Check(Libc.posix_spawn_file_actions_addchdir_np(actions, Utf8(request.WorkingDirectory)), request, "chdir");
+
+            var argv = Vector([request.Program, .. request.Arguments]);
+            var envp = Vector([.. request.Environment.Select(e => $"{e.Key}={e.Value}")]);
+            int pid;
+            var error = Libc.posix_spawn(&pid, Utf8(request.Program), actions, attr, argv, envp);
+            if (error != 0)
+            {
+                throw new PbDeployException(
+                    $"cannot start {request.Program} in {request.WorkingDirectory}: {Marshal.GetPInvokeErrorMessage(error)} " +
+                    $"(output to {request.OutputPath}); check that the folder exists and the output file can be written.");
+            }
+
+            return pid;
+        }
+        finally
+        {
+            _ = Libc.posix_spawn_file_actions_destroy(actions);
+            _ = Libc.posix_spawnattr_destroy(attr);
+            NativeMemory.Free(attr);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(signals);
+            foreach (var p in strings)
+            {
+                Marshal.FreeCoTaskMem(p);
+            }
+
+            foreach (var p in vectors)
+            {
+                NativeMemory.Free((void*)p);
+            }
+        }
+    }
+
+    private static void Check(int result, SpawnRequest request, string step)
+    {
+        if (result != 0)
+        {
+            throw new PbDeployException($"cannot start {request.Program}: {step} failed: {Marshal.GetPInvokeErrorMessage(result)}.");
+        }
+    }
+}
