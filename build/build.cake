@@ -4,7 +4,8 @@
 //   ./build.sh --target=Test            build, then run every test project
 //   ./build.sh --target=Pack            build, then pack the NuGet packages into artifacts/packages
 //   ./build.sh --target=PublishAot      publish the pbdeploy CLI with NativeAOT into artifacts/aot
-//   ./build.sh --target=Demo            build, then run pbdeploy on examples/quickstart
+//   ./build.sh --target=Demo            build, then deploy examples/quickstart with pbdeploy
+//   ./build.sh --target=DemoStop        stop the services of examples/quickstart
 //   ./build.sh --target=Clean           remove artifacts/ and every bin/ and obj/
 // Options: --configuration=Release|Debug (default Release).
 
@@ -116,13 +117,26 @@ Task("PublishAot")
 });
 
 Task("Demo")
-    .Description("Builds pbdeploy and runs it on examples/quickstart: renders its templates and shows its status.")
+    .Description("Builds pbdeploy and deploys examples/quickstart with it (two Python web servers and their templates), then shows their status.")
     .IsDependentOn("Build")
-    .Does(() =>
+    .Does(() => PbDeployCli("deploy", "status"));
+
+Task("DemoStop")
+    .Description("Stops the services of examples/quickstart.")
+    .IsDependentOn("Build")
+    .Does(() => PbDeployCli("stop", "status"));
+
+Task("Default")
+    .IsDependentOn("Test");
+
+RunTarget(target);
+
+// Runs the freshly built pbdeploy on examples/quickstart, one command after another; fails on a non-zero exit.
+void PbDeployCli(params string[] commands)
 {
     var pbdeploy = root.CombineWithFilePath($"source/PbDeploy.Cli/bin/{configuration}/net10.0/pbdeploy.dll");
     var manifest = root.CombineWithFilePath("examples/quickstart/pbdeploy.json");
-    foreach (var command in new[] { "render", "status" })
+    foreach (var command in commands)
     {
         Information("> pbdeploy {0} --manifest examples/quickstart/pbdeploy.json", command);
         var exit = StartProcess("dotnet", new ProcessSettings
@@ -134,12 +148,7 @@ Task("Demo")
             throw new Exception($"pbdeploy {command} exited with {exit}");
         }
     }
-});
-
-Task("Default")
-    .IsDependentOn("Test");
-
-RunTarget(target);
+}
 
 // Trim and AOT warnings (IL2xxx, IL3xxx) whose origin is our own code under source/ fail the target;
 // those from third-party packages (Newtonsoft.Json, Spectre.Console, System.CommandLine ...) are listed only.

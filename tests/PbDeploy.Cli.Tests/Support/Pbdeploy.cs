@@ -65,4 +65,7 @@ public static class Pbdeploy
     });
 
     private static string CopyOfTool() => ToolCopy.Value;
+
+    /// <summary>The tool's dll, in a copy any user can read.</summary>
+    public static string ToolDll => Path.Combine(CopyOfTool(), "pbdeploy.dll");
 }
