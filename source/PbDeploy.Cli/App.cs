@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PbDeploy.Cli.Commands;
+using PbDeploy.Deployment;
 
 namespace PbDeploy.Cli;
 
@@ -40,12 +41,29 @@ internal static class App
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                // Ctrl-C or SIGTERM cancels the run; leave time to stop the commands and half-started services it was running.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+            });
+        }
+        catch (DeployLockedException e)
+        {
+            console.Error(e.Message);
+            return ExitCodes.ServiceFailed;
         }
         catch (PbDeployException e)
         {
             console.Error(e.Message);
             return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stderr.WriteLine($"pbdeploy: internal error, a bug: please report it with this trace.\n{e}");
+            return ExitCodes.ServiceFailed;
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class DeployLock : IDisposable
     /// <param name="timeout">How long to wait.</param>
     /// <param name="waiting">Told once, with the holder, when the lock is taken and this call has to wait.</param>
     /// <param name="cancellationToken">Stops the wait.</param>
-    /// <exception cref="PbDeployException">The lock is still held after <paramref name="timeout"/>; the message says by whom.</exception>
+    /// <exception cref="DeployLockedException">The lock is still held after <paramref name="timeout"/>; the message says by whom.</exception>
     public static async Task<DeployLock> AcquireAsync(string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
     {
         var path = PathFor(manifestPath);
@@ -54,7 +54,7 @@ public sealed class DeployLock : IDisposable
             if (clock.Elapsed >= timeout)
             {
                 _ = Libc.close(fd);
-                throw new PbDeployException(
+                throw new DeployLockedException(
                     $"another deploy of {manifestPath} is running ({Holder(path)}) and still holds {path} after {timeout.TotalSeconds:0} s; " +
                     "wait for it to finish, or raise the lock timeout.");
             }
