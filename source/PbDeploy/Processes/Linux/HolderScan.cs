@@ -32,12 +32,16 @@ internal sealed class HolderScan
 
     public bool AllFound => Volatile.Read(ref _remaining) == 0;
 
-    /// <summary>Scans <paramref name="pids"/> until every target inode has a holder.</summary>
-    public void UntilAllFound(IReadOnlyList<int> pids)
+    /// <summary>
+    /// Scans <paramref name="pids"/> until every target inode has a holder. With <paramref name="include"/>, only the
+    /// pids it accepts are scanned and the others are returned (those reached before every inode had a holder).
+    /// </summary>
+    public List<int> UntilAllFound(IReadOnlyList<int> pids, Func<int, bool>? include = null)
     {
+        var skipped = new ConcurrentBag<int>();
         if (AllFound || pids.Count == 0)
         {
-            return;
+            return [];
         }
 
         var next = -1;
@@ -47,19 +51,29 @@ internal sealed class HolderScan
             int i;
             while (!AllFound && (i = Interlocked.Increment(ref next)) < pids.Count)
             {
-                Check(pids[i], hits);
+                if (include is null || include(pids[i]))
+                {
+                    Check(pids[i], hits);
+                }
+                else
+                {
+                    skipped.Add(pids[i]);
+                }
             }
         }
 
         if (pids.Count < ParallelThreshold)
         {
             Work();
-            return;
+        }
+        else
+        {
+            var other = Task.Run(Work);
+            Work();
+            other.GetAwaiter().GetResult();
         }
 
-        var other = Task.Run(Work);
-        Work();
-        other.GetAwaiter().GetResult();
+        return [.. skipped.Order()];
     }
 
     /// <summary>Reads the fds of <paramref name="pid"/> (once) and says whether it holds a target inode.</summary>

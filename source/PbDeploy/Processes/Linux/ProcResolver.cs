@@ -58,16 +58,9 @@ internal static class ProcResolver
 
     private static void ScanByOwner(ProcFs proc, HolderScan scan, HashSet<int> socketUids)
     {
-        var pids = proc.ListPids();
-        var sameUid = new List<int>(pids.Count);
-        var others = new List<int>();
-        foreach (var pid in pids)
-        {
-            (socketUids.Contains(proc.Uid(pid)) ? sameUid : others).Add(pid);
-        }
-
-        scan.UntilAllFound(sameUid);
-        scan.UntilAllFound(others); // a server may bind as root, then drop to another user
+        // The owner test runs inside the scan threads, and only until every socket has a holder.
+        var others = scan.UntilAllFound(proc.ListPids(), pid => socketUids.Contains(proc.Uid(pid)));
+        _ = scan.UntilAllFound(others); // a server may bind as root, then drop to another user
     }
 
     private static void ClimbToMasters(ProcFs proc, HolderScan scan)

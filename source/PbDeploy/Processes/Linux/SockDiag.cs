@@ -16,6 +16,11 @@ internal static unsafe class SockDiag
     private const int TcpListen = 10;
 
     /// <summary>The LISTEN sockets on <paramref name="ports"/>, IPv4 and IPv6; null when netlink is not available here.</summary>
+    /// <remarks>
+    /// One port: one dump per family with the port in the request. Several: one dump per family with a bytecode
+    /// filter matching any of the ports, since each dump walks the kernel's whole LISTEN table; a kernel that
+    /// refuses the filter gets one dump per port.
+    /// </remarks>
     public static List<ListenSocket>? Query(IReadOnlyCollection<int> ports)
     {
         var fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, Libc.NETLINK_SOCK_DIAG);
@@ -26,14 +31,20 @@ internal static unsafe class SockDiag
 
         try
         {
-            var found = new List<ListenSocket>();
+            if (ports.Count > 1 && QueryFiltered(fd, ports) is { } filtered)
+            {
+                return filtered;
+            }
+
             var buffer = new byte[32768];
             var seq = 0;
+            var wanted = ports.ToHashSet();
+            var found = new List<ListenSocket>();
             foreach (var port in ports)
             {
                 foreach (var family in (ReadOnlySpan<byte>)[2, 10])
                 {
-                    if (!Dump(fd, family, port, ++seq, buffer, found))
+                    if (!Dump(fd, family, port, [], ++seq, buffer, wanted, found))
                     {
                         return null;
                     }
@@ -48,12 +59,68 @@ internal static unsafe class SockDiag
         }
     }
 
-    private static bool Dump(int fd, byte family, int port, int seq, byte[] buffer, List<ListenSocket> found)
+    /// <summary>The LISTEN sockets on <paramref name="ports"/> from one dump per family with a port filter; null when the kernel refuses the filter.</summary>
+    internal static List<ListenSocket>? QueryFiltered(IReadOnlyCollection<int> ports)
     {
-        var request = stackalloc byte[RequestLength];
-        new Span<byte>(request, RequestLength).Clear();
-        var span = new Span<byte>(request, RequestLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(span, RequestLength);
+        var fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, Libc.NETLINK_SOCK_DIAG);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return QueryFiltered(fd, ports);
+        }
+        finally
+        {
+            _ = Libc.close(fd);
+        }
+    }
+
+    private static List<ListenSocket>? QueryFiltered(int fd, IReadOnlyCollection<int> ports)
+    {
+        var buffer = new byte[32768];
+        var filter = PortFilter(ports);
+        var wanted = ports.ToHashSet();
+        var found = new List<ListenSocket>();
+        return Dump(fd, 2, 0, filter, 1, buffer, wanted, found) && Dump(fd, 10, 0, filter, 2, buffer, wanted, found) ? found : null;
+    }
+
+    /// <summary>
+    /// inet_diag bytecode accepting a socket whose source port is any of <paramref name="ports"/>: per port
+    /// <c>{S_EQ, yes 8, no 12} {port} {JMP, yes 4, no: to the end, accept}</c>; the last port's <c>no</c> jumps past
+    /// the end, which rejects. The kernel's audit follows the <c>yes</c> chain, so every <c>yes</c> falls through.
+    /// </summary>
+    internal static byte[] PortFilter(IReadOnlyCollection<int> ports)
+    {
+        const byte SourcePortEquals = 11;
+        const byte Jump = 1;
+        var code = new byte[12 * ports.Count];
+        var i = 0;
+        foreach (var port in ports)
+        {
+            var block = code.AsSpan(12 * i);
+            var last = i == ports.Count - 1;
+            block[0] = SourcePortEquals;
+            block[1] = 8;
+            BinaryPrimitives.WriteUInt16LittleEndian(block[2..], (ushort)(last ? 16 : 12));
+            BinaryPrimitives.WriteUInt16LittleEndian(block[6..], (ushort)port);
+            block[8] = Jump;
+            block[9] = 4;
+            BinaryPrimitives.WriteUInt16LittleEndian(block[10..], (ushort)(code.Length - (12 * i) - 8));
+            i++;
+        }
+
+        return code;
+    }
+
+    private static bool Dump(int fd, byte family, int port, byte[] filter, int seq, byte[] buffer, HashSet<int> wanted, List<ListenSocket> found)
+    {
+        var length = RequestLength + (filter.Length > 0 ? 4 + filter.Length : 0);
+        var bytes = new byte[length];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SockDiagByFamily);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NlmFRequestDump);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], seq);
@@ -61,14 +128,23 @@ internal static unsafe class SockDiag
         span[17] = 6; // IPPROTO_TCP
         BinaryPrimitives.WriteUInt32LittleEndian(span[20..], 1u << TcpListen);
         BinaryPrimitives.WriteUInt16BigEndian(span[24..], (ushort)port);
+        if (filter.Length > 0)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(span[RequestLength..], (ushort)(4 + filter.Length));
+            BinaryPrimitives.WriteUInt16LittleEndian(span[(RequestLength + 2)..], 1); // INET_DIAG_REQ_BYTECODE
+            filter.CopyTo(span[(RequestLength + 4)..]);
+        }
 
         var address = stackalloc byte[12];
         new Span<byte>(address, 12).Clear();
         address[0] = Libc.AF_NETLINK;
 
-        if (Libc.sendto(fd, request, RequestLength, 0, address, 12) < 0)
+        fixed (byte* request = bytes)
         {
-            return false;
+            if (Libc.sendto(fd, request, (nuint)length, 0, address, 12) < 0)
+            {
+                return false;
+            }
         }
 
         fixed (byte* buf = buffer)
@@ -89,9 +165,9 @@ internal static unsafe class SockDiag
                 var data = new ReadOnlySpan<byte>(buf, (int)n);
                 while (data.Length >= 16)
                 {
-                    var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(data);
+                    var messageLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(data);
                     var type = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-                    if (length < 16 || length > data.Length)
+                    if (messageLength < 16 || messageLength > data.Length)
                     {
                         return false;
                     }
@@ -106,19 +182,19 @@ internal static unsafe class SockDiag
                         return false;
                     }
 
-                    var message = data[16..length];
+                    var message = data[16..messageLength];
                     if (message.Length >= 72 && message[1] == TcpListen)
                     {
                         var sport = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
-                        if (sport == port)
+                        if (wanted.Contains(sport))
                         {
                             var uid = (int)BinaryPrimitives.ReadUInt32LittleEndian(message[64..]);
                             var inode = BinaryPrimitives.ReadUInt32LittleEndian(message[68..]);
-                            found.Add(new ListenSocket(port, inode, uid));
+                            found.Add(new ListenSocket(sport, inode, uid));
                         }
                     }
 
-                    data = data[Math.Min((length + 3) & ~3, data.Length)..];
+                    data = data[Math.Min((messageLength + 3) & ~3, data.Length)..];
                 }
             }
         }
