@@ -130,4 +130,66 @@ public sealed class PhaseTests
         clock.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2.5)); // one after another would take more than 3 s
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Templates_are_rendered_before_the_start_command_runs()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Dir.Write("app.conf.template", "listen {port}; name {name}; {literal braces}\n");
+        var web = scene.Service("web", new
+        {
+            port,
+            start = $"cat {{project_dir}}/app.conf{Log}; exec {Serve} --port {{port}}",
+            daemonizes = false,
+            templates = new[] { "app.conf.template" },
+        });
+
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Started);
+        scene.Lines("order.txt").ShouldBe([$"listen {port}; name web; {{literal braces}}"]);
+        scene.Events.OfType<TemplatesRendered>().ShouldHaveSingleItem().Service.ShouldBe("web");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Only_the_selected_services_are_deployed_and_stopped()
+    {
+        await using var scene = new DeployScene();
+        int webPort = scene.Port(), otherPort = scene.Port();
+        scene.Server("web", port: webPort);
+        scene.Server("other", port: otherPort);
+
+        var result = await scene.DeployAsync(new DeployOptions { Services = ["web"] });
+
+        result.Outcomes.ShouldAllBe(o => o.Service == "web");
+        Owner(webPort).State.ShouldBe(ServiceState.Running);
+        Owner(otherPort).State.ShouldBe(ServiceState.Stopped);
+        _ = await scene.DeployAsync(new DeployOptions { Services = ["other"], Quick = true });
+        Owner(otherPort).State.ShouldBe(ServiceState.Running);
+
+        var stopped = await scene.StopAsync(new DeployOptions { Services = ["other"] });
+
+        stopped.Outcomes.ShouldHaveSingleItem().Action.ShouldBe(ServiceAction.Stopped);
+        Owner(otherPort).State.ShouldBe(ServiceState.Stopped);
+        Owner(webPort).State.ShouldBe(ServiceState.Running);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_failing_after_command_fails_the_service_but_leaves_it_running()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Server("web", port: port)["after"] = "echo tests failed; exit 2";
+
+        var result = await scene.DeployAsync();
+
+        Outcome(result, "web").Action.ShouldBe(ServiceAction.Started);
+        var after = Outcome(result, "web", Phase.After);
+        after.Action.ShouldBe(ServiceAction.Failed);
+        after.Message.ShouldBe("after command failed with exit code 2: echo tests failed; exit 2");
+        after.Output.ShouldBe("tests failed");
+        result.Succeeded.ShouldBeFalse();
+        Owner(port).Pid.ShouldBe(Outcome(result, "web").Pid);
+    }
 }

@@ -76,6 +76,25 @@ public sealed class RestartTests
         Owner(port).Pid.ShouldBe(pid);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_failing_restart_command_fails_the_service_and_names_the_old_pid()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Server("web", port: port)["restart"] = "echo reload refused; exit 9";
+        var pid = Outcome(await scene.DeployAsync(), "web").Pid!.Value;
+
+        var result = await scene.DeployAsync();
+
+        var outcome = Outcome(result, "web");
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.OldPid.ShouldBe(pid);
+        outcome.Message.ShouldBe("restart command failed with exit code 9: echo reload refused; exit 9");
+        outcome.Output.ShouldBe("reload refused");
+        Outcome(result, "web", Phase.After).Action.ShouldBe(ServiceAction.Skipped);
+        Owner(port).Pid.ShouldBe(pid);
+    }
+
     private static List<int> Workers(DeployScene scene)
     {
         try
