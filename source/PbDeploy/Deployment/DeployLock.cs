@@ -55,7 +55,7 @@ public sealed class DeployLock : IDisposable
             {
                 _ = Libc.close(fd);
                 throw new DeployLockedException(
-                    $"another deploy of {manifestPath} is running ({Holder(path)}) and still holds {path} after {timeout.TotalSeconds:0} s; " +
+                    $"another deploy of {manifestPath} is running ({Holder(path)}) and still holds {path} after {timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s; " +
                     "wait for it to finish, or raise the lock timeout.");
             }
 
@@ -113,16 +113,39 @@ public sealed class DeployLock : IDisposable
         }
     }
 
-    private static string Holder(string path)
+    /// <summary>
+    /// What the lock file says of its holder. Read with libc, not <see cref="File"/>: .NET emulates
+    /// <see cref="FileShare"/> with <c>flock(LOCK_SH)</c>, which fails while the holder has the exclusive lock.
+    /// </summary>
+    private static unsafe string Holder(string path)
     {
-        try
+        var name = Encoding.UTF8.GetBytes(path + "\0");
+        int fd;
+        fixed (byte* p = name)
         {
-            var text = File.ReadAllText(path).Trim();
-            return text.Length > 0 ? text : "holder unknown";
+            fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
         }
-        catch (IOException)
+
+        if (fd < 0)
         {
             return "holder unknown";
+        }
+
+        try
+        {
+            var buffer = new byte[1024];
+            nint read;
+            fixed (byte* b = buffer)
+            {
+                read = Libc.read(fd, b, (nuint)buffer.Length);
+            }
+
+            var text = read > 0 ? Encoding.UTF8.GetString(buffer, 0, (int)read).Trim() : "";
+            return text.Length > 0 ? text : "holder unknown";
+        }
+        finally
+        {
+            _ = Libc.close(fd);
         }
     }
 }
