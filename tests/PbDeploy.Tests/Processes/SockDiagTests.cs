@@ -17,7 +17,7 @@ public sealed class SockDiagTests
         var sockets = SockDiag.QueryFiltered([free[0], dual.Port, free[1], v6.Port, free[2]]);
 
         sockets.ShouldNotBeNull("the kernel accepts the port filter");
-        sockets.Select(s => s.Port).Order().ShouldBe([dual.Port, dual.Port, v6.Port]);
+        sockets.Select(s => s.Port).Order().ShouldBe(new[] { dual.Port, dual.Port, v6.Port }.Order());
         var fromProc = ProcNetTcp.Query([dual.Port, v6.Port]);
         sockets.Select(s => s.Inode).Order().ShouldBe(fromProc.Select(s => s.Inode).Order());
     }
