@@ -55,28 +55,30 @@ public static class ShellCommand
     {
         ArgumentNullException.ThrowIfNull(logPath);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        return Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, logPath)
+        var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, logPath)
         {
             AppendOutput = true,
             NewSession = true,
         });
+        DetachedChildren.Track(pid);
+        return pid;
     }
 
     /// <summary>Whether a process we started has exited (reaping it); null while it runs.</summary>
-    public static ExitStatus? TryReap(int pid) => ChildProcess.TryReap(pid);
+    public static ExitStatus? TryReap(int pid) => DetachedChildren.TryReap(pid);
 
     /// <summary>SIGTERM to a process group we started, SIGKILL after two seconds, then reap its leader.</summary>
     public static async Task StopGroupAsync(int processGroup)
     {
         Signals.SendGroup(processGroup, Signals.Terminate);
         var deadline = Stopwatch.StartNew();
-        while (ChildProcess.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(2))
+        while (DetachedChildren.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(2))
         {
             await Task.Delay(20).ConfigureAwait(false);
         }
 
         Signals.SendGroup(processGroup, Signals.Kill); // whatever the leader left behind in its group
-        while (ChildProcess.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        while (DetachedChildren.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(20).ConfigureAwait(false);
         }

@@ -21,7 +21,7 @@ public static class Signals
     public static bool IsAlive(ProcessInfo process)
     {
         ArgumentNullException.ThrowIfNull(process);
-        _ = ChildProcess.TryReap(process.Pid); // our own child would otherwise stay a zombie until we reap it
+        _ = DetachedChildren.TryReap(process.Pid); // our own child would otherwise stay a zombie until we reap it
         return ProcFs.ReadStat(process.Pid) is { IsZombie: false } now && now.StartTicks == process.StartTicks;
     }
 

@@ -41,6 +41,19 @@ public sealed class StartTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_detached_server_that_dies_later_is_reaped_not_left_a_zombie_of_the_deploying_process()
+    {
+        await using var scene = new DeployScene();
+        scene.Server("web");
+        var pid = Outcome(await scene.DeployAsync(), "web").Pid.ShouldNotBeNull();
+
+        Signals.Send(Signals.Describe(pid).ShouldNotBeNull(), Signals.Kill).ShouldBeTrue();
+
+        // Nobody asks about it again: the deploying process reaps it by itself within about a second.
+        (await EventuallyAsync(() => !Directory.Exists($"/proc/{pid}"))).ShouldBeTrue();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_detached_start_writes_its_output_to_the_log_setting()
     {
         await using var scene = new DeployScene();
