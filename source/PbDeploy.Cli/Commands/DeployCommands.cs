@@ -57,11 +57,17 @@ internal static class DeployCommands
         }
         catch (OperationCanceledException)
         {
-            console.Error("interrupted: the step that was running was stopped; run pbdeploy status to see what runs.");
+            console.Error("interrupted while waiting for the deploy lock: nothing was done.");
             return ExitCodes.ServiceFailed;
         }
 
         reporter.Summary(result);
+        if (result.Interrupted)
+        {
+            console.Error("interrupted: the steps that were running were stopped and nothing more was run; the table above says what was done. Run pbdeploy status to see what runs.");
+            return ExitCodes.ServiceFailed;
+        }
+
         if (result.Succeeded)
         {
             return ExitCodes.Success;

@@ -4,8 +4,11 @@ namespace PbDeploy.Deployment;
 /// <param name="Outcomes">One outcome per service and phase, phases in the order run, services in manifest order within a phase.</param>
 public sealed record DeployResult(IReadOnlyList<ServiceOutcome> Outcomes)
 {
-    /// <summary>No service failed or was skipped.</summary>
-    public bool Succeeded => Outcomes.All(o => !o.IsFailure);
+    /// <summary>No service failed or was skipped, and the run was not interrupted.</summary>
+    public bool Succeeded => !Interrupted && Outcomes.All(o => !o.IsFailure);
+
+    /// <summary>The run was cancelled (Ctrl-C, SIGTERM): the outcomes say what was done and what was not.</summary>
+    public bool Interrupted { get; init; }
 
     /// <summary>The failed and skipped outcomes.</summary>
     public IEnumerable<ServiceOutcome> Failures => Outcomes.Where(o => o.IsFailure);

@@ -90,7 +90,7 @@ public sealed partial class DeploySession : IDisposable
         var outcomes = await DependencyScheduler.RunAsync(Services, reverse: phase == Phase.Stop, async service =>
         {
             var clock = Stopwatch.StartNew();
-            var outcome = SkipReason(phase, service) is { } reason
+            var outcome = SkipReason(phase, service, cancellationToken) is { } reason
                 ? new ServiceOutcome { Service = service.Name, Phase = phase, Action = ServiceAction.Skipped, Message = reason }
                 : await RunServiceAsync(phase, service, cancellationToken).ConfigureAwait(false);
             outcome = outcome with { Duration = clock.Elapsed };
@@ -119,8 +119,13 @@ public sealed partial class DeploySession : IDisposable
     /// <summary>Releases the project's lock.</summary>
     public void Dispose() => _lock.Dispose();
 
-    private string? SkipReason(Phase phase, ServiceDefinition service)
+    private string? SkipReason(Phase phase, ServiceDefinition service, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return "not run: the run was interrupted before it began";
+        }
+
         if (phase == Phase.Stop)
         {
             return null; // stop everything asked for, whatever failed before
@@ -169,6 +174,12 @@ public sealed partial class DeploySession : IDisposable
         catch (PbDeployException e)
         {
             return Failed(service, phase, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The command it was running was stopped (SIGTERM, then SIGKILL to its group), and a service it had
+            // started but that was not ready yet was stopped too: nothing is left half-started.
+            return Failed(service, phase, "interrupted while it ran: the step was stopped before it finished");
         }
     }
 

@@ -39,15 +39,24 @@ public sealed class Deployer
     }
 
     /// <summary>Before, StartOrRestart, After (only StartOrRestart when <see cref="DeployOptions.Quick"/>).</summary>
+    /// <remarks>
+    /// Cancelling stops the steps that run (their commands get SIGTERM, then SIGKILL; a service started but not yet
+    /// ready is stopped), runs nothing more, and returns what was done with <see cref="DeployResult.Interrupted"/> set.
+    /// </remarks>
     public async Task<DeployResult> DeployAsync(DeployOptions options, CancellationToken cancellationToken)
     {
         using var session = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
         foreach (var phase in PhasesOf(options))
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
             _ = await session.RunAsync(phase, cancellationToken).ConfigureAwait(false);
         }
 
-        return session.Result;
+        return session.Result with { Interrupted = cancellationToken.IsCancellationRequested };
     }
 
     /// <summary>Stops the selected services, dependents first.</summary>
@@ -55,7 +64,7 @@ public sealed class Deployer
     {
         using var session = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
         _ = await session.RunAsync(Phase.Stop, cancellationToken).ConfigureAwait(false);
-        return session.Result;
+        return session.Result with { Interrupted = cancellationToken.IsCancellationRequested };
     }
 
     /// <summary>The phases of a deploy with these options.</summary>

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using PbDeploy.Deployment;
+using PbDeploy.Status;
+using PbDeploy.Tests.Deployment.Support;
+using static PbDeploy.Tests.Deployment.Support.DeployScene;
+
+namespace PbDeploy.Tests.Deployment;
+
+public sealed class InterruptTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task An_interrupted_deploy_stops_the_running_command_runs_nothing_more_and_says_what_was_done()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Server("db");
+        scene.Server("web", port: port)["before"] = "{python} -c 'import sys, time; time.sleep(30)' {project_dir}; echo not reached";
+        scene.Write();
+        using var cancel = new CancellationTokenSource();
+        var deployer = scene.Deployer(e =>
+        {
+            if (e is CommandStarted { Kind: "before", Service: "web" })
+            {
+                cancel.CancelAfter(300);
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        var sleeper = Task.Run(async () =>
+        {
+            await EventuallyAsync(() => scene.LiveProcesses().Count >= 2, 20); // the shell and its python
+            return scene.LiveProcesses().Count;
+        });
+        var result = await deployer.DeployAsync(new DeployOptions(), cancel.Token);
+
+        (await sleeper).ShouldBeGreaterThanOrEqualTo(2, "the before command ran");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        result.Interrupted.ShouldBeTrue();
+        result.Succeeded.ShouldBeFalse();
+        Outcome(result, "web", Phase.Before).Message.ShouldBe("interrupted while it ran: the step was stopped before it finished");
+        Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Failed);
+        result.Outcomes.ShouldNotContain(o => o.Phase == Phase.StartOrRestart);
+        Owner(port).State.ShouldBe(ServiceState.Stopped);
+        (await EventuallyAsync(() => scene.LiveProcesses().Count == 0, 5)).ShouldBeTrue("the before command's shell and its child are gone");
+        Directory.GetFiles(Path.GetTempPath(), "pbdeploy-output-*").Where(f => File.ReadAllText(f).Contains(scene.ProjectDir)).ShouldBeEmpty();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_interrupted_start_leaves_no_half_started_service()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Server("web", "--delay 20", port);
+        scene.Write();
+        using var cancel = new CancellationTokenSource();
+        var deployer = scene.Deployer(e =>
+        {
+            if (e is Waiting { Service: "web" })
+            {
+                cancel.CancelAfter(300);
+            }
+        });
+
+        var result = await deployer.DeployAsync(new DeployOptions(), cancel.Token);
+
+        result.Interrupted.ShouldBeTrue();
+        Outcome(result, "web").Action.ShouldBe(ServiceAction.Failed);
+        (await EventuallyAsync(() => scene.LiveProcesses().Count == 0, 5)).ShouldBeTrue("the half-started server was stopped");
+        Owner(port).State.ShouldBe(ServiceState.Stopped);
+    }
+}
