@@ -198,7 +198,7 @@ public sealed class PythonSettingsImporter(
         var where = file is null ? settings : line is null ? file : string.Create(CultureInfo.InvariantCulture, $"{file}:{line}");
         var deepest = doc.Value<string>("deepest") is { } d ? $" (raised in {d})" : "";
         var hint = doc.Value<bool?>("syntax") == true
-            ? "; the import runs python3 (pbdeploy 1.2 ran on Python 2: port Python 2 syntax such as print "x")"
+            ? "; fix its syntax (the import runs python3; pbdeploy 1.2 ran on Python 2, whose syntax, such as the print statement, needs porting)"
             : "; fix the file so that `python3 " + Path.GetFileName(settings) + "` runs in its folder";
         return $"{where}: running the settings file failed: {message}{deepest}{hint}";
     }

@@ -76,7 +76,7 @@ internal static partial class SettingsConverter
         }
         else if (usesProjectDir)
         {
-            notes.Add(null, $"{{project_dir}} is the folder of pbdeploy.json ({manifestFolder}); in pbdeploy 1.2 it was the folder pbdeploy was run from, "
+            notes.Add(null, "{project_dir} is the folder of pbdeploy.json; in pbdeploy 1.2 it was the folder pbdeploy was run from, "
                 + "where settings_deploy.py is: the same folder while pbdeploy.json stays beside it");
         }
 
@@ -124,6 +124,14 @@ internal static partial class SettingsConverter
                 {
                     notes.Add(name, $"'{key}' is a list (the argument form of pbdeploy's older versions); it is now one shell command: {joined}");
                     value = joined;
+                }
+
+                if (value.Type == JTokenType.String && KillWithSigPrefix().IsMatch((string)value!))
+                {
+                    var fixedCommand = KillWithSigPrefix().Replace((string)value!, "kill ${option}${signal}");
+                    notes.Add(name, $"'{key}': \"{(string)value!}\" became \"{fixedCommand}\": /bin/sh's kill (dash on Debian) does not know the SIG prefix, "
+                        + "which pbdeploy 1.2's /bin/bash accepted");
+                    value = fixedCommand;
                 }
             }
             else if (key == "daemonizes" && value.Type != JTokenType.Boolean)
@@ -432,6 +440,10 @@ internal static partial class SettingsConverter
     };
 
     private static string Plural(int count, string one, string many) => count == 1 ? one : many;
+
+    /// <summary><c>kill -s SIGHUP</c> or <c>kill -SIGHUP</c>: bash takes the SIG prefix, dash does not.</summary>
+    [GeneratedRegex(@"\bkill\s+(?<option>-s\s+|-)SIG(?<signal>[A-Z][A-Z0-9+-]*)\b")]
+    private static partial Regex KillWithSigPrefix();
 
     [GeneratedRegex(@"^[A-Za-z@%+=:,./_0-9-]+$")]
     private static partial Regex SafeWord();
