@@ -65,8 +65,11 @@ def failure(error, path):
     if frame is not None and frame.lineno:
         doc["file"] = os.path.abspath(frame.filename)
         doc["line"] = frame.lineno
-    if frames and own and frames[-1] is not own[-1] and frames[-1].lineno:
-        doc["deepest"] = "%s:%d" % (os.path.abspath(frames[-1].filename), frames[-1].lineno)
+    # The user's own modules (beside the settings file) are worth naming; Python's own are not.
+    folder = os.path.dirname(path) + os.sep
+    mine = [f for f in frames if os.path.abspath(f.filename).startswith(folder) and f.lineno]
+    if own and mine and mine[-1] is not own[-1]:
+        doc["deepest"] = "%s:%d" % (os.path.abspath(mine[-1].filename), mine[-1].lineno)
     return doc
 
 
