@@ -67,7 +67,8 @@ def failure(error, path):
         doc["line"] = frame.lineno
     # The user's own modules (beside the settings file) are worth naming; Python's own are not.
     folder = os.path.dirname(path) + os.sep
-    mine = [f for f in frames if os.path.abspath(f.filename).startswith(folder) and f.lineno]
+    mine = [f for f in frames
+            if f.lineno and not f.filename.startswith("<") and os.path.abspath(f.filename).startswith(folder)]
     if own and mine and mine[-1] is not own[-1]:
         doc["deepest"] = "%s:%d" % (os.path.abspath(mine[-1].filename), mine[-1].lineno)
     return doc
