@@ -24,6 +24,7 @@ internal static class App
             DeployCommands.Stop(manifest, console),
             StatusCommand.Create(manifest, console),
             RenderCommand.Create(manifest, console),
+            ImportCommand.Create(console),
         };
         root.Options.Add(manifest);
         DeployCommands.AddDeploy(root, manifest, console);

@@ -1,0 +1,248 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PbDeploy.Manifest;
+
+namespace PbDeploy.Import;
+
+/// <summary>
+/// Converts a settings file of the Python tool pbdeploy 1.2 (<c>settings_deploy.py</c>) to a <c>pbdeploy.json</c>:
+/// runs the file with <c>python3</c> in its own folder, reads its <c>SERVICES</c> (and <c>SHELL</c>), converts them,
+/// and validates the result with <see cref="ManifestLoader"/>.
+/// </summary>
+/// <remarks>
+/// Values the file computes (<c>os.getenv(...)</c>, arithmetic, imports of its own modules) become their values at
+/// the time of the import. The conversion lists every place where the manifest means something else than the
+/// settings file did under pbdeploy 1.2: see <see cref="ImportResult.Notes"/>.
+/// </remarks>
+/// <param name="pythonPath">The interpreter: a path, or a name looked up on <c>PATH</c>.</param>
+/// <param name="timeout">How long the settings file may run (default 60 s); it is killed after that.</param>
+/// <param name="environment">Environment variables to set (a null value removes one) for the settings file, on top of this process's.</param>
+public sealed class PythonSettingsImporter(
+    string pythonPath = "python3",
+    TimeSpan? timeout = null,
+    IReadOnlyDictionary<string, string?>? environment = null)
+{
+    /// <summary>The settings file's usual name.</summary>
+    public const string SettingsFileName = "settings_deploy.py";
+
+    private static readonly Lazy<string> Helper = new(LoadHelper);
+
+    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs <paramref name="settingsPath"/> and converts its services to a validated manifest.</summary>
+    /// <param name="settingsPath">The <c>settings_deploy.py</c> to convert.</param>
+    /// <param name="manifestPath">
+    /// Where the manifest will be written (default: <c>pbdeploy.json</c> beside the settings file). Its folder is the
+    /// manifest's <c>{project_dir}</c>; nothing is written there but a temporary file, deleted again.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the run; the interpreter is killed.</param>
+    /// <exception cref="PbDeployException">
+    /// python3 is missing, the file is missing or fails, <c>SERVICES</c> is missing or holds what JSON cannot express,
+    /// or the converted manifest is invalid.
+    /// </exception>
+    public async Task<ImportResult> ImportAsync(string settingsPath, string? manifestPath = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(settingsPath);
+        var settings = Path.GetFullPath(settingsPath);
+        if (Directory.Exists(settings))
+        {
+            throw new PbDeployException($"{settings} is a folder; pass the path of its {SettingsFileName}");
+        }
+
+        if (!File.Exists(settings))
+        {
+            throw new PbDeployException($"settings file {settings} does not exist; pass the path of the Python tool's {SettingsFileName}");
+        }
+
+        var manifest = Path.GetFullPath(manifestPath ?? Path.Combine(Path.GetDirectoryName(settings)!, ManifestLoader.FileName));
+        var output = await RunPythonAsync(settings, cancellationToken).ConfigureAwait(false);
+        var document = ParseHelperOutput(settings, output);
+        var conversion = SettingsConverter.Convert(settings, Path.GetDirectoryName(manifest)!, document);
+        var json = ManifestText.Write(conversion.Manifest);
+        var loaded = Validate(settings, manifest, json);
+        var notes = conversion.Notes.Concat(loaded.Warnings.Select(w => w.Message)).ToList();
+        return new ImportResult(json, notes, loaded);
+    }
+
+    private async Task<string> RunPythonAsync(string settings, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(pythonPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = Path.GetDirectoryName(settings)!,
+        };
+        foreach (var arg in (string[])["-B", "-c", Helper.Value, settings])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new PbDeployException($"cannot start {pythonPath}");
+        }
+        catch (Win32Exception e)
+        {
+            throw new PbDeployException(
+                $"cannot run {pythonPath} to read {settings}: {e.Message}; pbdeploy import runs the settings file with Python 3: install python3 (e.g. apt-get install python3) and make sure it is on PATH",
+                e);
+        }
+
+        using (process)
+        {
+            process.StandardInput.Close();
+            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeoutSource.CancelAfter(_timeout);
+            // The helper prints one document and exits; read both streams to the end so neither pipe fills up.
+            var stdout = process.StandardOutput.ReadToEndAsync(timeoutSource.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeoutSource.Token);
+            try
+            {
+                await Task.WhenAll(stdout, stderr, process.WaitForExitAsync(timeoutSource.Token)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill(process);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new PbDeployException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{settings}: running it with {pythonPath} did not finish within {_timeout.TotalSeconds:0.#} s and was killed; a settings file should only define SERVICES, not wait for anything"));
+            }
+
+            var text = await stdout.ConfigureAwait(false);
+            if (process.ExitCode != 0 || string.IsNullOrWhiteSpace(text))
+            {
+                var error = LastLine(await stderr.ConfigureAwait(false));
+                throw new PbDeployException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{settings}: {pythonPath} exited with code {process.ExitCode} without converting it{(error is null ? "" : ": " + error)}; check that {pythonPath} is Python 3"));
+            }
+
+            return text;
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+
+    private static JObject ParseHelperOutput(string settings, string text)
+    {
+        JObject doc;
+        try
+        {
+            doc = JObject.Parse(text);
+        }
+        catch (JsonReaderException e)
+        {
+            throw new PbDeployException($"{settings}: the Python helper printed no JSON document ({e.Message}); this is a bug of pbdeploy import, please report it", e);
+        }
+
+        if (doc.Value<bool>("ok"))
+        {
+            return doc;
+        }
+
+        var name = Path.GetFileName(settings);
+        throw new PbDeployException(doc.Value<string>("error") switch
+        {
+            "raised" => Raised(settings, doc),
+            "exit" => $"{settings}: {doc.Value<string>("message")} while it ran; a settings file must define SERVICES and not exit",
+            "no-services" => $"{settings}: defines no SERVICES; a pbdeploy settings file sets SERVICES = {{ \"NAME\": {{ \"port\": ..., \"start\": ... }} }}",
+            "services-type" => $"{settings}: SERVICES must be a dict of services {{ \"NAME\": {{ \"port\": ..., \"start\": ... }} }}, got {doc.Value<string>("got")}",
+            "service-type" => $"{settings}: SERVICES[{PythonRepr(doc.Value<string>("service")!)}] must be a dict of settings {{ \"port\": ..., \"start\": ... }}, got {doc.Value<string>("got")}",
+            "unsupported" => $"{settings}: {doc.Value<string>("where")} is {doc.Value<string>("got")}, which JSON cannot express; give a string, number, bool, None, list or dict (with string keys) in {name}",
+            var other => $"{settings}: the Python helper reported '{other}'; this is a bug of pbdeploy import, please report it",
+        });
+    }
+
+    private static string Raised(string settings, JObject doc)
+    {
+        var message = doc.Value<string>("message");
+        var file = doc.Value<string>("file");
+        var line = doc.Value<int?>("line");
+        var where = file is null ? settings : line is null ? file : string.Create(CultureInfo.InvariantCulture, $"{file}:{line}");
+        var deepest = doc.Value<string>("deepest") is { } d ? $" (raised in {d})" : "";
+        var hint = doc.Value<bool?>("syntax") == true
+            ? "; fix its syntax (the import runs python3; pbdeploy 1.2 ran on Python 2, whose syntax, such as the print statement, needs porting)"
+            : "; fix the file so that `python3 " + Path.GetFileName(settings) + "` runs in its folder";
+        return $"{where}: running the settings file failed: {message}{deepest}{hint}";
+    }
+
+    /// <summary>Writes <paramref name="json"/> to a temporary file beside the manifest and loads it.</summary>
+    private static DeployManifest Validate(string settings, string manifestPath, string json)
+    {
+        var folder = Path.GetDirectoryName(manifestPath)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new PbDeployException($"cannot write {manifestPath}: the folder {folder} does not exist; create it or choose another output");
+        }
+
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(manifestPath)}.import-{Guid.NewGuid().ToString("N")[..12]}");
+        try
+        {
+            File.WriteAllText(temporary, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            var loaded = ManifestLoader.Load(temporary);
+            return loaded with { Path = manifestPath };
+        }
+        catch (ManifestException e)
+        {
+            throw new PbDeployException(
+                $"{settings}: SERVICES converts to an invalid pbdeploy.json: {e.Problem}; change that value in {Path.GetFileName(settings)} and import again",
+                e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PbDeployException($"cannot write in {folder} to check the manifest: {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    internal static string PythonRepr(string text) =>
+        "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    private static string LoadHelper()
+    {
+        using var stream = typeof(PythonSettingsImporter).Assembly.GetManifestResourceStream("PbDeploy.Import.settings_to_json.py")
+            ?? throw new InvalidOperationException("the embedded resource settings_to_json.py is missing");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}

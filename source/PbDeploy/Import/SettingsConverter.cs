@@ -1,0 +1,480 @@
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+using PbDeploy.Manifest;
+
+namespace PbDeploy.Import;
+
+/// <summary>
+/// Converts the <c>SERVICES</c> of a pbdeploy 1.2 settings file (as JSON, from the Python helper) to a manifest, and
+/// notes every place where the manifest means something else than the settings file did.
+/// </summary>
+internal static partial class SettingsConverter
+{
+    private static readonly string[] CommandKeys = ["start", "restart", "stop", "before", "after"];
+
+    /// <summary>Settings PbDeploy added: in pbdeploy 1.2 these keys were template variables.</summary>
+    private static readonly string[] NewSettings = ["env", "log", "depends_on", "start_timeout", "stop_timeout"];
+
+    /// <summary>pbdeploy 1.2's internal names of the commands, which its templates could reference.</summary>
+    private static readonly Dictionary<string, string> OldCommandNames = new(StringComparer.Ordinal)
+    {
+        ["start_cmd"] = "start", ["restart_cmd"] = "restart", ["stop_cmd"] = "stop", ["before_cmd"] = "before", ["after_cmd"] = "after",
+    };
+
+    public sealed record Conversion(JObject Manifest, IReadOnlyList<string> Notes);
+
+    public static Conversion Convert(string settingsPath, string manifestFolder, JObject document)
+    {
+        var settingsFolder = Path.GetDirectoryName(settingsPath)!;
+        var notes = new NoteList();
+        var services = new JObject();
+        var usesProjectDir = false;
+        var bashOnly = new List<string>();
+        var anyTemplates = false;
+
+        notes.Add(null, "values the settings file computes (os.getenv(...), paths, arithmetic) are fixed at their values of now, on this machine; "
+            + "pbdeploy 1.2 computed them on every run: import again when they change, or use {env.NAME} in commands for what must be read at deploy time");
+
+        foreach (var (name, token) in (JObject)document["services"]!)
+        {
+            var service = ConvertService(name, (JObject)token!, settingsFolder, notes);
+            services[name] = service;
+            anyTemplates |= service["templates"] is not null;
+            foreach (var (key, text, file) in Texts(service, settingsFolder))
+            {
+                usesProjectDir |= ScanText(name, service, key, text, file, notes);
+                if (file is null && CommandKeys.Contains(key) && BashOnly().Match(text) is { Success: true } m)
+                {
+                    bashOnly.Add($"{name}.{key} ({m.Value.Trim()})");
+                }
+            }
+        }
+
+        var shell = document["shell"];
+        if (shell is not null && shell.Type != JTokenType.Null)
+        {
+            notes.Add(null, $"SHELL = {Show(shell)}: PbDeploy runs every command with /bin/sh -c and has no SHELL setting; "
+                + "a command that needs another shell can call it: bash -c '...'");
+        }
+        else if (bashOnly.Count > 0)
+        {
+            notes.Add(null, $"pbdeploy 1.2 ran commands with /bin/bash (its default SHELL); PbDeploy runs /bin/sh -c, and these look bash-only: "
+                + $"{string.Join(", ", bashOnly)}; use '.' for 'source', or wrap the command as bash -c '...'");
+        }
+
+        if (services.Count > 1)
+        {
+            notes.Add(null, "pbdeploy 1.2 deployed services one after another; PbDeploy deploys services at the same time unless \"depends_on\" orders them "
+                + "(stop goes in reverse): add \"depends_on\": [\"OTHER\"] where a service needs another one running first");
+        }
+
+        var sameFolder = string.Equals(Path.GetFullPath(manifestFolder), Path.GetFullPath(settingsFolder), StringComparison.Ordinal);
+        if (!sameFolder)
+        {
+            notes.Add(null, $"{{project_dir}} and relative paths (cwd, pidfile, templates) now mean the folder of pbdeploy.json, {manifestFolder}, "
+                + $"not the folder pbdeploy 1.2 was run from, {settingsFolder}: write pbdeploy.json beside {Path.GetFileName(settingsPath)} to keep them");
+        }
+        else if (usesProjectDir)
+        {
+            notes.Add(null, "{project_dir} is the folder of pbdeploy.json; in pbdeploy 1.2 it was the folder pbdeploy was run from, "
+                + "where settings_deploy.py is: the same folder while pbdeploy.json stays beside it");
+        }
+
+        if (anyTemplates)
+        {
+            notes.Add(null, "templates render as in pbdeploy 1.2 ({{ and }} are still one literal brace each); "
+                + "a brace that is not part of a {name} is now literal too, so new templates need no doubled braces");
+        }
+
+        return new Conversion(new JObject { ["services"] = services }, notes.ToList());
+    }
+
+    private static JObject ConvertService(string name, JObject conf, string settingsFolder, NoteList notes)
+    {
+        var service = new JObject();
+        JObject? context = null;
+        var variables = new List<string>();
+        foreach (var (key, original) in conf)
+        {
+            var value = original!;
+            if (key == "context" && value is JObject contextObject)
+            {
+                context = contextObject;
+                continue;
+            }
+
+            if (value.Type == JTokenType.Null)
+            {
+                if (!ServiceReader.Settings.Contains(key) && key != "context")
+                {
+                    notes.Add(name, $"'{key}' is None: left out (pbdeploy 1.2 rendered {{{key}}} as 'None'; to PbDeploy it is now an unknown variable)");
+                }
+
+                continue;
+            }
+
+            if (CommandKeys.Contains(key))
+            {
+                if (key != "start" && IsFalsy(value))
+                {
+                    continue; // pbdeploy 1.2 ignored a false value: the same as leaving the key out.
+                }
+
+                if (value is JArray list && ShellJoin(list) is { } joined)
+                {
+                    notes.Add(name, $"'{key}' is a list (the argument form of pbdeploy's older versions); it is now one shell command: {joined}");
+                    value = joined;
+                }
+
+                if (value.Type == JTokenType.String && KillWithSigPrefix().IsMatch((string)value!))
+                {
+                    var fixedCommand = KillWithSigPrefix().Replace((string)value!, "kill ${option}${signal}");
+                    notes.Add(name, $"'{key}': \"{(string)value!}\" became \"{fixedCommand}\": /bin/sh's kill (dash on Debian) does not know the SIG prefix, "
+                        + "which pbdeploy 1.2's /bin/bash accepted");
+                    value = fixedCommand;
+                }
+            }
+            else if (key == "daemonizes" && value.Type != JTokenType.Boolean)
+            {
+                var truth = !IsFalsy(value);
+                notes.Add(name, $"'daemonizes' is {Show(value)}, which Python takes as {(truth ? "True" : "False")}: written as {(truth ? "true" : "false")}");
+                value = truth;
+            }
+            else if (key == "templates")
+            {
+                value = ConvertTemplates(name, value, notes);
+            }
+            else if (NewSettings.Contains(key))
+            {
+                notes.Add(name, $"'{key}' was a template variable in pbdeploy 1.2 but is a setting of PbDeploy (see docs/manifest.md): check that it means what you want");
+            }
+            else if (!ServiceReader.Settings.Contains(key) && key != "context")
+            {
+                variables.Add(key);
+            }
+
+            service[key] = value;
+        }
+
+        if (context is not null)
+        {
+            foreach (var (key, value) in context)
+            {
+                if (ServiceReader.Settings.Contains(key) || ServiceReader.BuiltInVariables.Contains(key))
+                {
+                    notes.Add(name, $"context[{PythonSettingsImporter.PythonRepr(key)}] is not converted: '{key}' is a setting or built-in variable of PbDeploy; rename it");
+                    continue;
+                }
+
+                if (value is null || value.Type == JTokenType.Null)
+                {
+                    continue;
+                }
+
+                service[key] = value;
+                if (!variables.Contains(key))
+                {
+                    variables.Add(key);
+                }
+            }
+
+            notes.Add(name, "the entries of 'context' are now keys of the service: template variables, as the context made them in pbdeploy 1.2");
+        }
+
+        if (variables.Count > 0)
+        {
+            notes.Add(name, $"{Plural(variables.Count, "key", "keys")} {string.Join(", ", variables.Select(v => "'" + v + "'"))} "
+                + $"{(variables.Count == 1 ? "is not a setting: kept as a template variable" : "are not settings: kept as template variables")} "
+                + $"({string.Join(", ", variables.Select(v => "{" + v + "}"))}), as in pbdeploy 1.2");
+        }
+
+        var port = service["port"];
+        if (port is not null && service["pidfile"] is not null)
+        {
+            if (IsFalsy(port))
+            {
+                service.Remove("port");
+                notes.Add(name, $"'port' is {Show(port)}, so pbdeploy 1.2 used the pidfile: 'port' is left out");
+            }
+            else
+            {
+                service.Remove("pidfile");
+                notes.Add(name, "has both 'port' and 'pidfile'; pbdeploy 1.2 used the port and ignored the pidfile, PbDeploy allows only one: 'pidfile' is left out");
+            }
+        }
+
+        if (service["cwd"] is null)
+        {
+            notes.Add(name, "no 'cwd' (or None): pbdeploy 1.2 ran the commands in the folder it was started from; PbDeploy runs them in the project dir, the folder of pbdeploy.json");
+        }
+
+        if (service["stop"] is null)
+        {
+            notes.Add(name, "no 'stop': pbdeploy 1.2 ran `kill {pid}` and did not wait; PbDeploy sends SIGTERM to the pid, waits until the port is free and the process gone, "
+                + "and SIGKILLs its process group after stop_timeout (10 s)");
+        }
+
+        if (service["daemonizes"] is JValue { Type: JTokenType.Boolean } d && !(bool)d)
+        {
+            notes.Add(name, $"daemonizes: False: PbDeploy starts the process detached (its own session, stdin from /dev/null) and appends its output to "
+                + $".pbdeploy/logs/{name}.log instead of pbdeploy's terminal (\"log\" chooses the file), and waits until the port listens");
+        }
+
+        return service;
+    }
+
+    private static JToken ConvertTemplates(string name, JToken value, NoteList notes)
+    {
+        if (value is not JArray list)
+        {
+            return value;
+        }
+
+        var result = new JArray();
+        foreach (var item in list)
+        {
+            if (item.Type == JTokenType.String && (string)item! is var path && path.StartsWith("{project_dir}/", StringComparison.Ordinal))
+            {
+                var relative = path["{project_dir}/".Length..];
+                notes.Add(name, $"template \"{path}\": template paths are not rendered by PbDeploy and are relative to the project dir: written as \"{relative}\"");
+                result.Add(relative);
+            }
+            else
+            {
+                if (item.Type == JTokenType.String && PythonFields((string)item!).Any())
+                {
+                    notes.Add(name, $"template \"{(string)item!}\": pbdeploy 1.2 rendered variables in template paths, PbDeploy does not: write the path without them");
+                }
+
+                result.Add(item);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The service's rendered texts: commands, cwd, pidfile, and the content of its template files (with their path).</summary>
+    private static IEnumerable<(string Key, string Text, string? File)> Texts(JObject service, string settingsFolder)
+    {
+        foreach (var key in (string[])[.. CommandKeys, "cwd", "pidfile"])
+        {
+            if (service[key] is JValue { Type: JTokenType.String } text)
+            {
+                yield return (key, (string)text!, null);
+            }
+            else if (service[key] is JArray array)
+            {
+                foreach (var item in array.Where(i => i.Type == JTokenType.String))
+                {
+                    yield return (key, (string)item!, null);
+                }
+            }
+        }
+
+        var templates = service["templates"] switch
+        {
+            JArray array => array.Where(t => t.Type == JTokenType.String).Select(t => (string)t!),
+            JValue { Type: JTokenType.String } one => [(string)one!],
+            _ => [],
+        };
+        foreach (var template in templates)
+        {
+            var file = Path.Combine(settingsFolder, template);
+            string content;
+            try
+            {
+                content = File.ReadAllText(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                continue; // Not there (yet): nothing to check.
+            }
+
+            yield return ("templates", content, template);
+        }
+    }
+
+    /// <summary>Notes what renders differently in <paramref name="text"/>; true when it uses <c>{project_dir}</c>.</summary>
+    private static bool ScanText(string name, JObject service, string key, string text, string? file, NoteList notes)
+    {
+        var where = file is null ? $"'{key}'" : $"template {file}";
+        var usesProjectDir = false;
+        foreach (var field in PythonFields(text).Distinct())
+        {
+            if (!PlainField().IsMatch(field))
+            {
+                notes.Add(name, $"{where} uses {{{field}}}, Python format syntax that PbDeploy does not have: it is now literal text; "
+                    + "write a plain {name} (and {a.b} for {a[b]})");
+                continue;
+            }
+
+            var variable = field.Split('.')[0];
+            switch (variable)
+            {
+                case "project_dir":
+                    usesProjectDir = true;
+                    break;
+                case "pid" when file is not null:
+                    notes.Add(name, $"{where} uses {{pid}}: pbdeploy 1.2 rendered templates with pid None; PbDeploy renders the running master's pid, "
+                        + "and stops with an error when the service is not running (its first start)");
+                    break;
+                case "pid" when key == "start":
+                    notes.Add(name, "'start' uses {pid}: pbdeploy 1.2 rendered it as 'None' (nothing runs at a start); PbDeploy stops with an error: remove {pid} from 'start'");
+                    break;
+                case "pid" when key == "before":
+                    notes.Add(name, "'before' uses {pid}: pbdeploy 1.2 rendered the running pid before a restart and 'None' before a start; "
+                        + "PbDeploy gives the running pid before a restart and stops with an error before a start");
+                    break;
+                case "pid" when key == "after":
+                    notes.Add(name, "'after' uses {pid}: pbdeploy 1.2 always rendered it as 'None' there; PbDeploy renders the pid of the service just started or restarted");
+                    break;
+                case var old when OldCommandNames.TryGetValue(old, out var now):
+                    notes.Add(name, $"{where} uses {{{old}}}, pbdeploy 1.2's internal name of '{now}': PbDeploy has no such variable; write {{{now}}}");
+                    break;
+                default:
+                    if (service[variable] is { Type: JTokenType.Boolean } flag)
+                    {
+                        notes.Add(name, $"{where} uses {{{variable}}}: it renders as '{((bool)flag ? "true" : "false")}', not Python's '{((bool)flag ? "True" : "False")}'");
+                    }
+                    else if (service[variable] is JArray list && field == variable)
+                    {
+                        notes.Add(name, $"{where} uses {{{variable}}}, a list: it renders as its items separated by spaces, not Python's [...] text");
+                    }
+
+                    break;
+            }
+        }
+
+        return usesProjectDir;
+    }
+
+    /// <summary>The replacement fields of a Python format string: what is between single braces.</summary>
+    internal static IEnumerable<string> PythonFields(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '}')
+            {
+                if (i + 1 < text.Length && text[i + 1] == '}')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (text[i] != '{')
+            {
+                continue;
+            }
+
+            if (i + 1 < text.Length && text[i + 1] == '{')
+            {
+                i++;
+                continue;
+            }
+
+            // A field ends at its matching brace (a format spec may nest one level: {x:{width}}).
+            var depth = 1;
+            var end = i + 1;
+            for (; end < text.Length && depth > 0; end++)
+            {
+                depth += text[end] switch { '{' => 1, '}' => -1, _ => 0 };
+            }
+
+            if (depth > 0)
+            {
+                yield break; // pbdeploy 1.2 failed on this text ("unmatched '{'"): nothing it rendered.
+            }
+
+            yield return text[(i + 1)..(end - 1)];
+            i = end - 1;
+        }
+    }
+
+    /// <summary>A list of strings (and numbers) as one shell command, each item quoted as Python's shlex.quote does.</summary>
+    internal static string? ShellJoin(JArray list)
+    {
+        var words = new List<string>(list.Count);
+        foreach (var item in list)
+        {
+            words.Add(item.Type switch
+            {
+                JTokenType.String => ShellQuote((string)item!),
+                JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(item),
+                _ => null!,
+            });
+            if (words[^1] is null)
+            {
+                return null;
+            }
+        }
+
+        return words.Count == 0 ? null : string.Join(' ', words);
+    }
+
+    internal static string ShellQuote(string word) =>
+        word.Length == 0 ? "''"
+        : SafeWord().IsMatch(word) ? word
+        : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
+
+    private static bool IsFalsy(JToken value) => value.Type switch
+    {
+        JTokenType.Null => true,
+        JTokenType.Boolean => !(bool)value,
+        JTokenType.String => ((string)value!).Length == 0,
+        JTokenType.Integer => ((JValue)value).Value is long l && l == 0,
+        JTokenType.Float => (double)value == 0,
+        JTokenType.Array or JTokenType.Object => !value.HasValues,
+        _ => false,
+    };
+
+    /// <summary>A value as Python shows it, for notes.</summary>
+    private static string Show(JToken value) => value.Type switch
+    {
+        JTokenType.String => PythonSettingsImporter.PythonRepr((string)value!),
+        JTokenType.Boolean => (bool)value ? "True" : "False",
+        JTokenType.Null => "None",
+        JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(value),
+        _ => value.ToString(Newtonsoft.Json.Formatting.None),
+    };
+
+    private static string Plural(int count, string one, string many) => count == 1 ? one : many;
+
+    /// <summary><c>kill -s SIGHUP</c> or <c>kill -SIGHUP</c>: bash takes the SIG prefix, dash does not.</summary>
+    [GeneratedRegex(@"\bkill\s+(?<option>-s\s+|-)SIG(?<signal>[A-Z][A-Z0-9+-]*)\b")]
+    private static partial Regex KillWithSigPrefix();
+
+    [GeneratedRegex(@"^[A-Za-z@%+=:,./_0-9-]+$")]
+    private static partial Regex SafeWord();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")]
+    private static partial Regex PlainField();
+
+    [GeneratedRegex(@"(^|[;&|(]|\s)(source|shopt|declare|pushd|popd|function)\s|\[\[|<\(|>\(|&>|\|&")]
+    private static partial Regex BashOnly();
+
+    /// <summary>Notes in order; the same note for several services becomes one, naming them all.</summary>
+    private sealed class NoteList
+    {
+        private readonly List<(string Message, List<string> Services)> _notes = [];
+
+        public void Add(string? service, string message)
+        {
+            var index = _notes.FindIndex(n => n.Message == message);
+            if (index < 0)
+            {
+                _notes.Add((message, []));
+                index = _notes.Count - 1;
+            }
+
+            if (service is not null && !_notes[index].Services.Contains(service))
+            {
+                _notes[index].Services.Add(service);
+            }
+        }
+
+        public List<string> ToList() =>
+            [.. _notes.Select(n => n.Services.Count == 0 ? n.Message : $"{string.Join(", ", n.Services)}: {n.Message}")];
+    }
+}

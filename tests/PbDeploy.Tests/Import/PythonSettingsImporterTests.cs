@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using Newtonsoft.Json.Linq;
+using PbDeploy.Import;
+using PbDeploy.Tests.Support;
+
+namespace PbDeploy.Tests.Import;
+
+/// <summary>Real python3 runs of settings files, one per case, each in its own folder.</summary>
+public sealed class PythonSettingsImporterTests
+{
+    private static readonly PythonSettingsImporter Importer = new(
+        TestService.Python, environment: new Dictionary<string, string?> { ["SOLR_EXAMPLE"] = "/opt/solr/example", ["PBDEPLOY_TEST_UNSET"] = null });
+
+    private static async Task<(JObject Services, IReadOnlyList<string> Notes, ImportResult Result)> ImportAsync(TempDirectory dir, string settings)
+    {
+        var path = dir.Write("settings_deploy.py", settings);
+        var result = await Importer.ImportAsync(path);
+        return ((JObject)JObject.Parse(result.Json)["services"]!, result.Notes, result);
+    }
+
+    private static async Task<string> ErrorOf(TempDirectory dir, string settings, PythonSettingsImporter? importer = null)
+    {
+        var path = dir.Write("settings_deploy.py", settings);
+        var e = await Should.ThrowAsync<PbDeployException>(() => (importer ?? Importer).ImportAsync(path));
+        e.Message.ShouldNotContain("\n");
+        return e.Message;
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("django-nginx")]
+    [InlineData("nginx-gunicorn-solr")]
+    public async Task The_seed_readme_examples_convert_to_exactly_the_manifests_in_the_docs(string example)
+    {
+        using var dir = new TempDirectory();
+        var source = Path.Combine(AppContext.BaseDirectory, "docs", "migrating", example);
+        File.Copy(Path.Combine(source, "settings_deploy.py"), dir.Combine("settings_deploy.py"));
+
+        var result = await Importer.ImportAsync(dir.Combine("settings_deploy.py"));
+
+        result.Json.ShouldBe(File.ReadAllText(Path.Combine(source, "pbdeploy.json")));
+        result.Manifest.Path.ShouldBe(dir.Combine("pbdeploy.json"));
+        result.Manifest.ProjectDir.ShouldBe(dir.Path);
+        File.Exists(dir.Combine("pbdeploy.json")).ShouldBeFalse("ImportAsync writes nothing");
+        Directory.GetFiles(dir.Path, ".*").ShouldBeEmpty("the validation's temporary file is gone");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_readme_example_as_printed_is_a_syntax_error_with_its_line()
+    {
+        using var dir = new TempDirectory();
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "migrating", "nginx-gunicorn-solr", "as-printed.py"));
+
+        var message = await ErrorOf(dir, text);
+
+        message.ShouldStartWith($"{dir.Combine("settings_deploy.py")}:18: running the settings file failed: SyntaxError: ");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Values_computed_in_python_become_their_values()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("ports.py", "BASE = 8000\n");
+        dir.Write("domain.txt", "example.org\n");
+        var (services, _, _) = await ImportAsync(dir, """
+            import os, pathlib
+            from ports import BASE
+            print("settings print to stdout; the import ignores it")
+            SERVICES = {
+                "web": {
+                    "port": BASE + 1,
+                    "start": "serve --root " + os.getenv("SOLR_EXAMPLE"),
+                    "cwd": pathlib.Path("/srv") / "app",
+                    "domain": open("domain.txt").read().strip(),
+                    "ratio": 0.5,
+                    "flags": ("a", 1, True),
+                    "site": {"title": "Hi"},
+                    "unset": os.getenv("PBDEPLOY_TEST_UNSET"),
+                },
+            }
+            """);
+
+        services["web"]!.ToString(Newtonsoft.Json.Formatting.None).ShouldBe(
+            """{"port":8001,"start":"serve --root /opt/solr/example","cwd":"/srv/app","domain":"example.org","ratio":0.5,"flags":["a",1,true],"site":{"title":"Hi"}}""");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task List_form_commands_become_one_shell_quoted_string()
+    {
+        using var dir = new TempDirectory();
+        var (services, notes, _) = await ImportAsync(dir, """
+            SERVICES = {"solr": {"port": 8983, "start": ["java", "-Dx={port}", "-jar", "it's here.jar"], "before": ["echo", "a b"]}}
+            """);
+
+        services["solr"]!["start"]!.ToString().ShouldBe("""java '-Dx={port}' -jar 'it'"'"'s here.jar'""");
+        services["solr"]!["before"]!.ToString().ShouldBe("echo 'a b'");
+        notes.ShouldContain(n => n.StartsWith("solr: 'start' is a list", StringComparison.Ordinal) && n.EndsWith("""java '-Dx={port}' -jar 'it'"'"'s here.jar'""", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("solr: 'before' is a list", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Pid_in_start_before_after_and_templates_is_noted()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("app.conf.template", "pid = {pid}\nport = {port}\nlit = {{x}}\n");
+        var (_, notes, _) = await ImportAsync(dir, """
+            SERVICES = {"app": {
+                "port": 8000,
+                "start": "run --old {pid}",
+                "before": "echo {pid}",
+                "after": "echo started {pid}",
+                "restart": "kill -HUP {pid}",
+                "stop": "kill {pid}",
+                "templates": ["app.conf.template"],
+            }}
+            """);
+
+        notes.ShouldContain(n => n.StartsWith("app: 'start' uses {pid}: pbdeploy 1.2 rendered it as 'None'", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("app: 'before' uses {pid}", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("app: 'after' uses {pid}: pbdeploy 1.2 always rendered it as 'None'", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("app: template app.conf.template uses {pid}", StringComparison.Ordinal));
+        notes.ShouldNotContain(n => n.Contains("'restart' uses", StringComparison.Ordinal) || n.Contains("'stop' uses", StringComparison.Ordinal));
+        notes.ShouldNotContain(n => n.Contains("no 'stop'", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("templates render as in pbdeploy 1.2", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Settings_whose_meaning_changed_are_noted()
+    {
+        using var dir = new TempDirectory();
+        var (services, notes, _) = await ImportAsync(dir, """
+            SHELL = "/bin/zsh"
+            SERVICES = {
+                "worker": {"pidfile": "run/worker.pid", "start": "worker", "daemonizes": False, "cwd": None},
+                "web": {"port": 8000, "pidfile": "web.pid", "start": "web --flag {debug} --w {port:d}", "restart": "kill -s SIGHUP {pid}", "debug": True,
+                        "stop": "", "context": {"workers": 4}, "env": {"A": "1"}},
+            }
+            """);
+
+        var web = services["web"]!;
+        web["pidfile"].ShouldBeNull();
+        web["stop"].ShouldBeNull();
+        web["restart"]!.ToString().ShouldBe("kill -s HUP {pid}");
+        web["workers"]!.ToObject<int>().ShouldBe(4);
+        web["context"].ShouldBeNull();
+        services["worker"]!["cwd"].ShouldBeNull();
+        notes.ShouldContain(n => n.StartsWith("values the settings file computes", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("worker: daemonizes: False: ", StringComparison.Ordinal) && n.Contains(".pbdeploy/logs/worker.log", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("worker, web: no 'cwd' (or None)", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("worker, web: no 'stop': pbdeploy 1.2 ran `kill {pid}`", StringComparison.Ordinal));
+        notes.ShouldContain("web: has both 'port' and 'pidfile'; pbdeploy 1.2 used the port and ignored the pidfile, PbDeploy allows only one: 'pidfile' is left out");
+        notes.ShouldContain(n => n.StartsWith("web: 'restart': \"kill -s SIGHUP {pid}\" became \"kill -s HUP {pid}\"", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("web: 'start' uses {port:d}, Python format syntax", StringComparison.Ordinal));
+        notes.ShouldContain("web: 'start' uses {debug}: it renders as 'true', not Python's 'True'");
+        notes.ShouldContain(n => n.StartsWith("web: 'env' was a template variable in pbdeploy 1.2", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("web: the entries of 'context' are now keys of the service", StringComparison.Ordinal));
+        notes.ShouldContain("web: keys 'debug', 'workers' are not settings: kept as template variables ({debug}, {workers}), as in pbdeploy 1.2");
+        notes.ShouldContain(n => n.StartsWith("SHELL = '/bin/zsh': PbDeploy runs every command with /bin/sh -c", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("pbdeploy 1.2 deployed services one after another", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Bash_only_commands_and_project_dir_templates_are_converted_or_noted()
+    {
+        using var dir = new TempDirectory();
+        var (services, notes, _) = await ImportAsync(dir, """
+            SERVICES = {"app": {"port": 8000, "start": "source env/bin/activate && app", "daemonizes": 1,
+                                "templates": ["{project_dir}/app.ini.template"]}}
+            """);
+
+        services["app"]!["daemonizes"]!.Type.ShouldBe(JTokenType.Boolean);
+        ((bool)services["app"]!["daemonizes"]!).ShouldBeTrue();
+        services["app"]!["templates"]!.ToString(Newtonsoft.Json.Formatting.None).ShouldBe("""["app.ini.template"]""");
+        notes.ShouldContain(n => n.StartsWith("app: 'daemonizes' is 1, which Python takes as True", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("app: template \"{project_dir}/app.ini.template\"", StringComparison.Ordinal));
+        notes.ShouldContain(n => n.StartsWith("pbdeploy 1.2 ran commands with /bin/bash", StringComparison.Ordinal) && n.Contains("app.start (source)", StringComparison.Ordinal));
+        notes.ShouldNotContain(n => n.StartsWith("pbdeploy 1.2 deployed services one after another", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_manifest_elsewhere_notes_that_project_dir_moves()
+    {
+        using var dir = new TempDirectory();
+        var settings = dir.Write("old/settings_deploy.py", """SERVICES = {"a": {"port": 8000, "start": "a {project_dir}"}}""");
+        Directory.CreateDirectory(dir.Combine("new"));
+
+        var result = await Importer.ImportAsync(settings, dir.Combine("new", "pbdeploy.json"));
+
+        result.Manifest.ProjectDir.ShouldBe(dir.Combine("new"));
+        result.Notes.ShouldContain(n => n.StartsWith($"{{project_dir}} and relative paths (cwd, pidfile, templates) now mean the folder of pbdeploy.json, {dir.Combine("new")}", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Near_miss_keys_come_back_as_notes()
+    {
+        using var dir = new TempDirectory();
+        var (_, notes, _) = await ImportAsync(dir, """SERVICES = {"a": {"port": 8000, "start": "a", "daemonize": False}}""");
+
+        notes.ShouldContain("services.a: 'daemonize' is not a setting; did you mean 'daemonizes'? (it is kept as a template variable)");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_file_that_raises_names_its_line_and_error()
+    {
+        using var dir = new TempDirectory();
+        var message = await ErrorOf(dir, "import os\n\nPORT = int(os.environ['PBDEPLOY_TEST_UNSET'])\nSERVICES = {}\n");
+
+        message.ShouldStartWith($"{dir.Combine("settings_deploy.py")}:3: running the settings file failed: KeyError: 'PBDEPLOY_TEST_UNSET'; fix the file");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_error_raised_in_an_imported_module_names_both_places()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("helper.py", "def port():\n    return 1 / 0\n");
+        var message = await ErrorOf(dir, "from helper import port\nSERVICES = {'a': {'port': port(), 'start': 'a'}}\n");
+
+        message.ShouldStartWith($"{dir.Combine("settings_deploy.py")}:2: running the settings file failed: ZeroDivisionError: division by zero (raised in {dir.Combine("helper.py")}:2)");
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("PORT = 1\n", "defines no SERVICES; a pbdeploy settings file sets SERVICES = ")]
+    [InlineData("SERVICES = [1]\n", "SERVICES must be a dict of services { \"NAME\": { \"port\": ..., \"start\": ... } }, got a list ([1])")]
+    [InlineData("SERVICES = {'a': 'x'}\n", "SERVICES['a'] must be a dict of settings { \"port\": ..., \"start\": ... }, got a str ('x')")]
+    [InlineData("SERVICES = {'web': {'port': 1, 'start': {'a', 'b'} - {'a', 'b'}}}\n", "SERVICES['web']['start'] is a set (set()), which JSON cannot express")]
+    [InlineData("SERVICES = {'web': {'port': 1, 'start': b'run'}}\n", "SERVICES['web']['start'] is a bytes (b'run'), which JSON cannot express")]
+    [InlineData("SERVICES = {'web': {'port': 1, 'start': 'x', 'app': object}}\n", "SERVICES['web']['app'] is a type (<class 'object'>), which JSON cannot express")]
+    [InlineData("SERVICES = {'web': {'port': 1, 'start': 'x', 'w': [1, float('nan')]}}\n", "SERVICES['web']['w'][1] is a float (nan), which JSON cannot express")]
+    [InlineData("import sys\nsys.exit(3)\n", "it called sys.exit(3) while it ran; a settings file must define SERVICES and not exit")]
+    [InlineData("SERVICES = {'web': {'port': '8000', 'start': 'x'}}\n", "SERVICES converts to an invalid pbdeploy.json: services.web.port: must be an integer from 1 to 65535, got \"8000\"; change that value in settings_deploy.py and import again")]
+    [InlineData("SERVICES = {}\n", "SERVICES converts to an invalid pbdeploy.json: services: has no service")]
+    public async Task Bad_settings_are_one_line_errors(string settings, string expected)
+    {
+        using var dir = new TempDirectory();
+
+        var message = await ErrorOf(dir, settings);
+
+        message.ShouldStartWith($"{dir.Combine("settings_deploy.py")}: {expected}");
+        Directory.GetFiles(dir.Path).Select(Path.GetFileName).ShouldBe(["settings_deploy.py"]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_function_value_names_the_service_and_key()
+    {
+        using var dir = new TempDirectory();
+
+        var message = await ErrorOf(dir, "def start():\n    return 'x'\nSERVICES = {'web': {'port': 1, 'start': start}}\n");
+
+        message.ShouldStartWith($"{dir.Combine("settings_deploy.py")}: SERVICES['web']['start'] is a function (<function start at 0x");
+        message.ShouldEndWith("which JSON cannot express; give a string, number, bool, None, list or dict (with string keys) in settings_deploy.py");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Missing_python3_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+
+        var message = await ErrorOf(dir, "SERVICES = {}\n", new PythonSettingsImporter(pythonPath: "/nonexistent/python3"));
+
+        message.ShouldStartWith($"cannot run /nonexistent/python3 to read {dir.Combine("settings_deploy.py")}: ");
+        message.ShouldContain("install python3");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_missing_settings_file_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+
+        var e = await Should.ThrowAsync<PbDeployException>(() => Importer.ImportAsync(dir.Combine("settings_deploy.py")));
+
+        e.Message.ShouldBe($"settings file {dir.Combine("settings_deploy.py")} does not exist; pass the path of the Python tool's settings_deploy.py");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_file_that_hangs_is_killed_after_the_timeout()
+    {
+        using var dir = new TempDirectory();
+        var importer = new PythonSettingsImporter(TestService.Python, timeout: TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+
+        var message = await ErrorOf(dir, "import os, time\nopen('pid', 'w').write(str(os.getpid()))\ntime.sleep(60)\n", importer);
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+        message.ShouldContain("did not finish within 1 s and was killed");
+        var pid = int.Parse(File.ReadAllText(dir.Combine("pid")), System.Globalization.CultureInfo.InvariantCulture);
+        await Wait.Until(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(5), $"python {pid} gone");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task WriteTo_refuses_an_existing_file_unless_asked_and_leaves_no_temporary_file()
+    {
+        using var dir = new TempDirectory();
+        var (_, _, result) = await ImportAsync(dir, "SERVICES = {'a': {'port': 8000, 'start': 'a'}}\n");
+        var target = dir.Write("pbdeploy.json", "old");
+
+        Should.Throw<PbDeployException>(() => result.WriteTo(target, overwrite: false))
+            .Message.ShouldBe($"{target} already exists; pass --force to replace it, or -o PATH to write elsewhere");
+        File.ReadAllText(target).ShouldBe("old");
+        result.WriteTo(target, overwrite: true);
+        File.ReadAllText(target).ShouldBe(result.Json);
+        Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order().ShouldBe(["pbdeploy.json", "settings_deploy.py"]);
+    }
+}
