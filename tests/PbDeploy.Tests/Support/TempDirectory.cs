@@ -7,7 +7,9 @@ public sealed class TempDirectory : IDisposable
 {
     public TempDirectory([CallerMemberName] string name = "")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pbdeploy-tests", $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 9, 80)]);
+        // At most 80 characters, and always the random suffix: a long test name is shortened, never the suffix,
+        // or two runs of the same test (or two tests whose names start alike) would share one folder.
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pbdeploy-tests", $"{name[..Math.Min(name.Length, 71)]}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(Path);
     }
 
