@@ -142,7 +142,7 @@ public class TemplateWriterTests
         var error = Should.Throw<PbDeployException>(() => Write(Setup(dir, "a.conf.template", "nginx.conf.template")));
 
         error.Message.ShouldBe(
-            $"nginx.conf.template: no such file (listed in templates of service 'nginx' at {dir.Combine("pbdeploy.json")}:3:5); "
+            $"{dir.Combine("pbdeploy.json")}:3:5: template nginx.conf.template of service 'nginx': there is no file {dir.Combine("nginx.conf.template")}; "
             + "create it, or fix the name in the manifest.");
         File.Exists(dir.Combine("a.conf")).ShouldBeFalse();
     }
