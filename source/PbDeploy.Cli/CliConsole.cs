@@ -21,7 +21,8 @@ internal sealed class CliConsole
         });
         if (!interactive)
         {
-            Out.Profile.Width = 160;
+            // Not a terminal (a CI log, a file): never wrap, so each event stays one line that grep and people can read whole.
+            Out.Profile.Width = 32_767;
         }
     }
 

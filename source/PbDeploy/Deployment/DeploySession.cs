@@ -193,7 +193,13 @@ public sealed partial class DeploySession : IDisposable
             return Outcome(service, phase, ServiceAction.Nothing) with { Message = "left running without a restart command: no commands run" };
         }
 
-        var context = ServiceContext.For(_manifest, service, CurrentStatus(service));
+        var status = CurrentStatus(service);
+        if (status.State == ServiceState.Foreign && kind == CommandKinds.Before)
+        {
+            return Failed(service, phase, Foreign(status)); // it could be neither started nor restarted: prepare nothing
+        }
+
+        var context = ServiceContext.For(_manifest, service, status);
         var commands = context.Commands(kind);
         if (commands.Count == 0)
         {

@@ -221,6 +221,10 @@ internal sealed partial class ManifestJson
         {
             problem = "invalid JSON: the file ends early; a closing '}', ']' or '\"' is missing";
         }
+        else if (message.Contains("MaxDepth", StringComparison.Ordinal))
+        {
+            problem = "arrays and objects are nested more than 64 deep; a manifest needs only a few levels";
+        }
         else if (message.StartsWith("Error reading JToken", StringComparison.Ordinal))
         {
             problem = "the file has no JSON, only comments; a manifest is a JSON object with at least \"services\"";

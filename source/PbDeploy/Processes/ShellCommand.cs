@@ -54,7 +54,17 @@ public static class ShellCommand
     public static int StartDetached(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
     {
         ArgumentNullException.ThrowIfNull(logPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(logPath))!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+            throw new PbDeployException($"cannot create the folder {folder} for the log {logPath}: {why}; create the folder, writable for this user, or set 'log' to another file.", e);
+        }
+
         var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, logPath)
         {
             AppendOutput = true,

@@ -99,7 +99,7 @@ public static class TemplateWriter
                     $"{spec.Target}: two templates of service '{service.Name}' write this file ({targets[target].Location} and {spec.Location}); give each its own target.");
             }
 
-            var text = ReadTemplate(spec, source, listed);
+            var text = ReadTemplate(spec, source, service.Name, listed);
             var rendered = Template.Render(text, new SourceLocation(source, 1, 1), scope);
             var content = Utf8.GetBytes(rendered);
             UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(source);
@@ -109,7 +109,7 @@ public static class TemplateWriter
         return pending;
     }
 
-    private static string ReadTemplate(TemplateSpec spec, string source, string listed)
+    private static string ReadTemplate(TemplateSpec spec, string source, string serviceName, string listed)
     {
         try
         {
@@ -119,7 +119,8 @@ public static class TemplateWriter
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new PbDeployException($"{spec.Source}: no such file ({listed}); create it, or fix the name in the manifest.", e);
+            throw new PbDeployException(
+                $"{spec.Location}: template {spec.Source} of service '{serviceName}': there is no file {source}; create it, or fix the name in the manifest.", e);
         }
         catch (DecoderFallbackException e)
         {
@@ -164,6 +165,13 @@ public static class TemplateWriter
         var folder = Path.GetDirectoryName(file.Target)!;
         if (!Directory.Exists(folder))
         {
+            if (FileInTheWay(folder) is { } inTheWay)
+            {
+                throw new PbDeployException(
+                    $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': "
+                    + $"{inTheWay} is a file, not a folder; fix the target ({file.Spec.Location}).");
+            }
+
             throw new PbDeployException(
                 $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': "
                 + $"the folder {folder} does not exist; create it, or fix the target ({file.Spec.Location}).");
@@ -195,6 +203,25 @@ public static class TemplateWriter
             throw new PbDeployException(
                 $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).", e);
         }
+    }
+
+    /// <summary>The nearest existing ancestor of <paramref name="folder"/> (or itself) when it is a file, not a folder.</summary>
+    private static string? FileInTheWay(string folder)
+    {
+        for (var path = folder; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            if (Directory.Exists(path))
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     private static void Replace(Pending file, string temporary, ServiceDefinition service)

@@ -142,7 +142,7 @@ public class TemplateWriterTests
         var error = Should.Throw<PbDeployException>(() => Write(Setup(dir, "a.conf.template", "nginx.conf.template")));
 
         error.Message.ShouldBe(
-            $"nginx.conf.template: no such file (listed in templates of service 'nginx' at {dir.Combine("pbdeploy.json")}:3:5); "
+            $"{dir.Combine("pbdeploy.json")}:3:5: template nginx.conf.template of service 'nginx': there is no file {dir.Combine("nginx.conf.template")}; "
             + "create it, or fix the name in the manifest.");
         File.Exists(dir.Combine("a.conf")).ShouldBeFalse();
     }
@@ -161,30 +161,8 @@ public class TemplateWriterTests
         error.Message.ShouldContain($"the folder {dir.Combine("missing")} does not exist");
     }
 
-    [UnixFact(needsPermissionChecks: true)]
-    [UnsupportedOSPlatform("windows")]
-    public void An_unwritable_folder_is_an_error_that_names_the_target_and_leaves_no_temporary_file()
-    {
-        using var dir = new TempDirectory();
-        dir.Write("a.conf.template", "{port}");
-        var locked = dir.Combine("locked");
-        Directory.CreateDirectory(locked);
-        var location = new SourceLocation(dir.Combine("pbdeploy.json"), 7, 9);
-        var service = Service("nginx", """{ "port": 8080 }""", dir.Path) with { Templates = [new TemplateSpec("a.conf.template", "locked/a.conf", location)] };
-        var manifest = NewManifest(projectDir: dir.Path, services: service);
-        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
-        {
-            var error = Should.Throw<PbDeployException>(() => TemplateWriter.Write(manifest, service, VariableScope.ForService(manifest, service, null)));
-
-            error.Message.ShouldStartWith($"{dir.Combine("locked", "a.conf")}: cannot write the rendered template a.conf.template of service 'nginx': permission denied");
-            Directory.GetFileSystemEntries(locked).ShouldBeEmpty();
-        }
-        finally
-        {
-            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
+    // An unwritable folder: FaultTests.A_template_folder_this_user_cannot_write_fails_the_service_in_one_line_keeps_the_old_file_and_starts_nothing
+    // in PbDeploy.Cli.Tests runs the real tool as nobody, so it runs under root in CI too (file modes do not stop root).
 
     [UnixFact]
     public void A_target_that_is_a_symbolic_link_is_written_through()
