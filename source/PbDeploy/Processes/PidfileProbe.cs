@@ -20,6 +20,12 @@ public static class PidfileProbe
         DateTime written;
         try
         {
+            if (FileKind.Of(path) is FileKind.Kind.Other)
+            {
+                // A FIFO or a device would block or never end on read: never read anything but a regular file.
+                return Stopped($"pidfile {path} is not a regular file; treating the service as stopped");
+            }
+
             written = File.GetLastWriteTimeUtc(path);
             text = File.ReadAllText(path);
         }

@@ -96,4 +96,21 @@ public sealed class PidfileTests
         owner.Warning!.ShouldContain("the pid was reused by another process; treating the service as stopped");
         Directory.Exists($"/proc/{unrelated.Pid}").ShouldBeTrue("the unrelated process is left alone");
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_pidfile_that_is_a_fifo_is_never_read_and_is_stopped()
+    {
+        using var dir = new TempDirectory();
+        var fifo = dir.Combine("web.pid");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            mkfifo.ExitCode.ShouldBe(0);
+        }
+
+        var owner = await Task.Run(() => PidfileProbe.Read(fifo)); // would block forever on read
+
+        owner.State.ShouldBe(ServiceState.Stopped);
+        owner.Warning.ShouldBe($"pidfile {fifo} is not a regular file; treating the service as stopped");
+    }
 }
