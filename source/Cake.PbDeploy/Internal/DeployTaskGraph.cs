@@ -43,13 +43,10 @@ internal sealed class DeployTaskGraph
         var manifest = Manifests.Load(context, manifestPath);
         var graph = new DeployTaskGraph(manifest, settings, new CakeDeployLog(context.Log));
         var tasks = new Dictionary<string, CakeTaskBuilder>(StringComparer.OrdinalIgnoreCase);
-        var file = System.IO.Path.GetFileName(manifest.Path);
-        var all = $"the services of {file} (all, or those of --services=a,b)";
-
-        graph.AddPhases(engine, tasks, "", services: null, all);
+        graph.AddPhases(engine, tasks, "", services: null, "every service (or --services=a,b)");
         foreach (var service in manifest.Services)
         {
-            graph.AddPhases(engine, tasks, $":{service.Name}", [service.Name], $"'{service.Name}' ({Where(service)}) of {file}");
+            graph.AddPhases(engine, tasks, $":{service.Name}", [service.Name], $"{service.Name} ({Where(service)})");
         }
 
         engine.RegisterTeardownAction(_ => graph.CloseSession());
@@ -65,17 +62,17 @@ internal sealed class DeployTaskGraph
             return builder;
         }
 
-        var before = Add("Before", $"PbDeploy: runs the before commands of {what}. Skipped with --quick.")
+        var before = Add("Before", $"PbDeploy: before commands of {what}; skipped with --quick")
             .WithCriteria(context => !Quick(context), "--quick")
             .Does(context => RunPhaseAsync(context, Phase.Before, services));
-        var startOrRestart = Add("StartOrRestart", $"PbDeploy: renders the templates of {what}, then starts each one that is stopped and restarts each one that runs.")
+        var startOrRestart = Add("StartOrRestart", $"PbDeploy: render templates, start or restart {what}")
             .Does(context => RunPhaseAsync(context, Phase.StartOrRestart, services));
-        var after = Add("After", $"PbDeploy: runs the after commands of {what}. Skipped with --quick.")
+        var after = Add("After", $"PbDeploy: after commands of {what}; skipped with --quick")
             .WithCriteria(context => !Quick(context), "--quick")
             .Does(context => RunPhaseAsync(context, Phase.After, services));
-        _ = Add("Stop", $"PbDeploy: stops {what}, dependents first.")
+        _ = Add("Stop", $"PbDeploy: stop {what}")
             .Does(context => RunPhaseAsync(context, Phase.Stop, services));
-        _ = Add("Deploy", $"PbDeploy: deploys {what}: Before, StartOrRestart, After (--quick: StartOrRestart only).")
+        _ = Add("Deploy", $"PbDeploy: Before, StartOrRestart, After of {what}")
             .IsDependentOn(before)
             .IsDependentOn(startOrRestart)
             .IsDependentOn(after)
