@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using PbDeploy.Tests.Support;
 
 namespace Cake.PbDeploy.Tests.Support;
@@ -33,15 +34,10 @@ public static class CakeRunner
     {
         get
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, ".config", "dotnet-tools.json")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException($"no .config/dotnet-tools.json above {AppContext.BaseDirectory}");
+            var root = typeof(CakeRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+            return File.Exists(Path.Combine(root, ".config", "dotnet-tools.json"))
+                ? root
+                : throw new InvalidOperationException($"no .config/dotnet-tools.json in {root}, the repository these tests were built from");
         }
     }
 
