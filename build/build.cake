@@ -4,8 +4,8 @@
 //   ./build.sh --target=Test            build, then run every test project
 //   ./build.sh --target=Pack            build, then pack the NuGet packages into artifacts/packages
 //   ./build.sh --target=PublishAot      publish the pbdeploy CLI with NativeAOT into artifacts/aot
-//   ./build.sh --target=Demo            build, then deploy examples/quickstart with pbdeploy
-//   ./build.sh --target=DemoStop        stop the services of examples/quickstart
+//   ./build.sh --target=Demo            build, then deploy examples/quickstart with the Cake addin (build/deploy.cake); --quick skips before/after
+//   ./build.sh --target=DemoStop        stop the services of examples/quickstart (the same way)
 //   ./build.sh --target=Clean           remove artifacts/ and every bin/ and obj/
 // Options: --configuration=Release|Debug (default Release).
 
@@ -22,6 +22,7 @@ var artifacts = root.Combine("artifacts");
 var packagesDir = artifacts.Combine("packages");
 var aotDir = artifacts.Combine("aot");
 var testResultsDir = artifacts.Combine("test-results");
+var addinDir = artifacts.Combine("cake-addin");
 
 Task("Clean")
     .Description("Removes artifacts/ and the bin/ and obj/ folders of every project.")
@@ -117,36 +118,47 @@ Task("PublishAot")
 });
 
 Task("Demo")
-    .Description("Builds pbdeploy and deploys examples/quickstart with it (two Python web servers and their templates), then shows their status.")
+    .Description("Builds the Cake addin and deploys examples/quickstart with it (build/deploy.cake: two Python web servers and their templates), then shows their status.")
     .IsDependentOn("Build")
-    .Does(() => PbDeployCli("deploy", "status"));
+    .Does(() => DeployScript("Demo"));
 
 Task("DemoStop")
-    .Description("Stops the services of examples/quickstart.")
+    .Description("Stops the services of examples/quickstart (build/deploy.cake).")
     .IsDependentOn("Build")
-    .Does(() => PbDeployCli("stop", "status"));
+    .Does(() => DeployScript("DemoStop"));
 
 Task("Default")
     .IsDependentOn("Test");
 
 RunTarget(target);
 
-// Runs the freshly built pbdeploy on examples/quickstart, one command after another; fails on a non-zero exit.
-void PbDeployCli(params string[] commands)
+// Dogfood: runs build/deploy.cake, which deploys examples/quickstart with the freshly built Cake addin. The addin and
+// the core it bundles are copied to artifacts/cake-addin first, the one path that script's #r can name whatever the
+// configuration; --quick and --services pass through.
+void DeployScript(string scriptTarget)
 {
-    var pbdeploy = root.CombineWithFilePath($"source/PbDeploy.Cli/bin/{configuration}/net10.0/pbdeploy.dll");
-    var manifest = root.CombineWithFilePath("examples/quickstart/pbdeploy.json");
-    foreach (var command in commands)
+    var addinOutput = root.Combine($"source/Cake.PbDeploy/bin/{configuration}/net10.0");
+    CleanDirectory(addinDir);
+    CopyFiles(new[] { addinOutput.CombineWithFilePath("Cake.PbDeploy.dll"), addinOutput.CombineWithFilePath("PbDeploy.Core.dll") }, addinDir);
+
+    var arguments = new ProcessArgumentBuilder()
+        .Append("tool").Append("run").Append("dotnet-cake")
+        .AppendQuoted(root.CombineWithFilePath("build/deploy.cake").FullPath)
+        .Append($"--target={scriptTarget}");
+    if (HasArgument("quick"))
     {
-        Information("> pbdeploy {0} --manifest examples/quickstart/pbdeploy.json", command);
-        var exit = StartProcess("dotnet", new ProcessSettings
-        {
-            Arguments = new ProcessArgumentBuilder().AppendQuoted(pbdeploy.FullPath).Append(command).Append("--manifest").AppendQuoted(manifest.FullPath),
-        });
-        if (exit != 0)
-        {
-            throw new Exception($"pbdeploy {command} exited with {exit}");
-        }
+        arguments.Append("--quick");
+    }
+    if (HasArgument("services"))
+    {
+        arguments.Append($"--services={Argument<string>("services")}");
+    }
+
+    Information("> dotnet cake build/deploy.cake --target={0}", scriptTarget);
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, WorkingDirectory = root });
+    if (exit != 0)
+    {
+        throw new CakeException($"build/deploy.cake --target={scriptTarget} exited with {exit}");
     }
 }
 

@@ -1,0 +1,88 @@
+using Cake.Core;
+using Cake.Core.Annotations;
+using Cake.Core.IO;
+using Cake.PbDeploy.Internal;
+using PbDeploy.Deployment;
+
+namespace Cake.PbDeploy;
+
+public static partial class PbDeployAliases
+{
+    /// <summary>
+    /// Deploys the services of a manifest at once, as <c>pbdeploy</c> does: Before, StartOrRestart, After (only
+    /// StartOrRestart with <see cref="PbDeploySettings.Quick"/>). Progress goes to Cake's log.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="manifest">The manifest, relative to the script's working folder.</param>
+    /// <returns>What each phase did to each service.</returns>
+    /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Release").IsDependentOn("Publish").Does(() => PbDeploy("pbdeploy.json"));
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static DeployResult PbDeploy(this ICakeContext context, FilePath manifest) =>
+        PbDeploy(context, manifest, new PbDeploySettings());
+
+    /// <summary>Deploys the services of a manifest with settings (some services, quick).</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="manifest">The manifest, relative to the script's working folder.</param>
+    /// <param name="settings">The services, quick, and the lock timeout.</param>
+    /// <returns>What each phase did to each service.</returns>
+    /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad.</exception>
+    /// <example>
+    /// <code>
+    /// var result = PbDeploy("pbdeploy.json", new PbDeploySettings { Services = { "web" }, Quick = true });
+    /// Information("web: {0}", result.Outcomes.Single().Action);
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static DeployResult PbDeploy(this ICakeContext context, FilePath manifest, PbDeploySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Run(context, manifest, settings, "deploy", (deployer, options) => deployer.DeployAsync(options with { Quick = settings.Quick }, CancellationToken.None));
+    }
+
+    /// <summary>Stops the services of a manifest, dependents first, as <c>pbdeploy stop</c> does.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="manifest">The manifest, relative to the script's working folder.</param>
+    /// <returns>What was stopped.</returns>
+    /// <exception cref="CakeException">A service could not be stopped, or the manifest is bad.</exception>
+    /// <example>
+    /// <code>
+    /// Teardown(context => PbDeployStop("pbdeploy.json"));
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static DeployResult PbDeployStop(this ICakeContext context, FilePath manifest) =>
+        PbDeployStop(context, manifest, new PbDeploySettings());
+
+    /// <summary>Stops some services of a manifest (or all when <see cref="PbDeploySettings.Services"/> is empty).</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="manifest">The manifest, relative to the script's working folder.</param>
+    /// <param name="settings">The services and the lock timeout.</param>
+    /// <returns>What was stopped.</returns>
+    /// <exception cref="CakeException">A service could not be stopped, or the manifest is bad.</exception>
+    /// <example>
+    /// <code>
+    /// PbDeployStop("pbdeploy.json", new PbDeploySettings { Services = { "worker" } });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static DeployResult PbDeployStop(this ICakeContext context, FilePath manifest, PbDeploySettings settings) =>
+        Run(context, manifest, settings, "stop", (deployer, options) => deployer.StopAsync(options, CancellationToken.None));
+
+    private static DeployResult Run(ICakeContext context, FilePath manifest, PbDeploySettings settings, string what, Func<Deployer, DeployOptions, Task<DeployResult>> run)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        var loaded = Manifests.Load(context, manifest);
+        var deployer = new Deployer(loaded, new CakeDeployLog(context.Log).OnEvent);
+        var options = new DeployOptions { Services = [.. settings.Services], LockTimeout = settings.LockTimeout };
+        // Cake aliases are synchronous; a script runs on a thread without a synchronization context, so this cannot deadlock.
+        var result = Manifests.RunAsync(() => run(deployer, options)).GetAwaiter().GetResult();
+        Manifests.ThrowOnFailure(what, result.Outcomes);
+        return result;
+    }
+}

@@ -1,0 +1,65 @@
+using Cake.Core;
+using Cake.Core.Annotations;
+using Cake.Core.IO;
+using Cake.PbDeploy.Internal;
+
+namespace Cake.PbDeploy;
+
+/// <summary>
+/// PbDeploy in Cake scripts: build tasks generated from <c>pbdeploy.json</c>, and aliases to deploy, stop, render
+/// and read the status of port-based services. Load the addin with
+/// <c>#addin nuget:?package=Cake.PbDeploy&amp;version=0.1.0</c>.
+/// </summary>
+[CakeAliasCategory("PbDeploy")]
+[CakeNamespaceImport("Cake.PbDeploy")]
+[CakeNamespaceImport("PbDeploy.Deployment")]
+[CakeNamespaceImport("PbDeploy.Status")]
+[CakeNamespaceImport("PbDeploy.Templating")]
+public static partial class PbDeployAliases
+{
+    /// <summary>
+    /// Registers the tasks of a manifest: <c>Before</c>, <c>StartOrRestart</c>, <c>After</c>, <c>Stop</c> and
+    /// <c>Deploy</c> (which depends on the first three), and for each service <c>Before:NAME</c>,
+    /// <c>StartOrRestart:NAME</c>, <c>After:NAME</c>, <c>Stop:NAME</c> and <c>Deploy:NAME</c>. A bare <c>--quick</c>
+    /// skips the Before and After tasks; <c>--services=web,api</c> limits the tasks without a service name to those
+    /// services. A service that fails fails its task with its reason. Call it before <c>RunTarget</c>.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="manifest">The manifest, relative to the script's working folder.</param>
+    /// <returns>The tasks by name (<c>"Deploy"</c>, <c>"Deploy:web"</c> ...), to wire into the script's own graph.</returns>
+    /// <exception cref="CakeException">The manifest is missing or invalid (its message names file, line and key).</exception>
+    /// <example>
+    /// <code>
+    /// #addin nuget:?package=Cake.PbDeploy&amp;version=0.1.0
+    ///
+    /// Task("Publish").Does(() => DotNetPublish("src/Web/Web.csproj"));
+    /// var deploy = PbDeployTasks("pbdeploy.json");
+    /// deploy["Before"].IsDependentOn("Publish");
+    ///
+    /// RunTarget(Argument("target", "Deploy"));
+    /// // dotnet cake --target=Deploy | --target=Deploy --quick | --target=Deploy:web | --target=Stop
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static IReadOnlyDictionary<string, CakeTaskBuilder> PbDeployTasks(this ICakeContext context, FilePath manifest) =>
+        PbDeployTasks(context, manifest, new PbDeployTaskSettings());
+
+    /// <summary>
+    /// Registers the tasks of a manifest, as <see cref="PbDeployTasks(ICakeContext, FilePath)"/>, with settings that
+    /// fix the services and <c>--quick</c> instead of the command line, or put a prefix before every task name.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="manifest">The manifest, relative to the script's working folder.</param>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The tasks by name without the prefix (<c>"Deploy"</c>, <c>"Deploy:web"</c> ...).</returns>
+    /// <exception cref="CakeException">The manifest is missing or invalid (its message names file, line and key).</exception>
+    /// <example>
+    /// <code>
+    /// var api = PbDeployTasks("api/pbdeploy.json", new PbDeployTaskSettings { TaskPrefix = "Api." });
+    /// api["Deploy"].IsDependentOn("Test");   // the task is "Api.Deploy"
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static IReadOnlyDictionary<string, CakeTaskBuilder> PbDeployTasks(this ICakeContext context, FilePath manifest, PbDeployTaskSettings settings) =>
+        DeployTaskGraph.Register(context, manifest, settings);
+}

@@ -1,0 +1,28 @@
+namespace Cake.PbDeploy;
+
+/// <summary>How <c>PbDeployTasks</c> names its tasks and what the umbrella tasks act on.</summary>
+public sealed class PbDeployTaskSettings
+{
+    /// <summary>
+    /// The services of the umbrella tasks (<c>Before</c>, <c>StartOrRestart</c>, <c>After</c>, <c>Stop</c>,
+    /// <c>Deploy</c>). Null (the default): the script's <c>--services=web,api</c> argument, or all services without it.
+    /// The per-service tasks (<c>Deploy:web</c> ...) always act on their own service.
+    /// </summary>
+    public IList<string>? Services { get; init; }
+
+    /// <summary>
+    /// Skip the Before and After tasks. Null (the default): skip them when the script gets <c>--quick</c> (a bare
+    /// <c>--quick</c> or <c>--quick=true</c>).
+    /// </summary>
+    public bool? Quick { get; init; }
+
+    /// <summary>How long to wait for another deploy of the same project to finish (default 10 minutes).</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Put before every task name, so that two manifests, or a script that already has a <c>Deploy</c> task, can
+    /// coexist: with <c>"Api."</c> the tasks are <c>Api.Deploy</c>, <c>Api.Deploy:web</c> ... The dictionary that
+    /// <c>PbDeployTasks</c> returns is still keyed by the names without the prefix (<c>"Deploy"</c>, <c>"Deploy:web"</c>).
+    /// </summary>
+    public string TaskPrefix { get; init; } = "";
+}

@@ -1,0 +1,52 @@
+using Cake.PbDeploy.Tests.Support;
+using PbDeploy.Processes;
+using PbDeploy.Status;
+using PbDeploy.Tests.Support;
+
+namespace Cake.PbDeploy.Tests;
+
+/// <summary>A failing service fails the build; Cake's own listing options show the generated tasks.</summary>
+public sealed class FailureAndListingTests
+{
+    [Fact(Timeout = 300_000)]
+    public async Task A_failing_service_fails_the_build_with_its_name_and_reason_and_dryrun_lists_the_tasks()
+    {
+        using var dir = new TempDirectory();
+        var good = TestService.FreePort();
+        var bad = TestService.FreePort();
+        using var cleanup = new PortCleanup(good, bad);
+        _ = Manifests.Write(dir, $"\"good\": {Manifests.Server(good)}, \"bad\": {Manifests.Server(bad, "--exit 3")}");
+        var script = CakeRunner.Reference + """
+            var deploy = PbDeployTasks("pbdeploy.json");
+            Task("Smoke").IsDependentOn(deploy["Deploy"]).Does(() => Information("smoke test ran"));
+            RunTarget(Argument("target", "Smoke"));
+            """;
+
+        var dryRun = await CakeRunner.RunAsync(dir, script, "--target=Smoke", "--dryrun");
+        var listing = await CakeRunner.RunAsync(dir, script, "--description");
+        var failed = await CakeRunner.RunAsync(dir, script, "--target=Smoke");
+        var goodAfter = new ProcessFinder().FindPortOwner(good).State;
+
+        dryRun.ExitCode.ShouldBe(0, dryRun.Output);
+        dryRun.Output.ShouldMatch(@"1\. Before\s+2\. StartOrRestart\s+3\. After\s+4\. Deploy\s+5\. Smoke");
+        dryRun.Output.ShouldNotContain("PbDeploy start/restart");
+
+        listing.ExitCode.ShouldBe(0, listing.Output);
+        foreach (var task in (string[])["Before", "StartOrRestart", "After", "Stop", "Deploy"])
+        {
+            listing.Output.ShouldMatch($@"(?m)^\s*{task}\s+PbDeploy: ");
+            listing.Output.ShouldMatch($@"(?m)^\s*{task}:good\s+PbDeploy: ");
+            listing.Output.ShouldMatch($@"(?m)^\s*{task}:bad\s+PbDeploy: ");
+        }
+
+        listing.Output.ShouldContain($"bad (port {bad})");
+
+        failed.ExitCode.ShouldNotBe(0, failed.Output);
+        failed.Output.ShouldContain("bad: FAILED in start/restart: it exited (exit code 3) before it was ready");
+        failed.Output.ShouldContain("testservice: exiting with 3");
+        failed.Output.ShouldContain("PbDeploy start/restart failed: bad: it exited (exit code 3)");
+        failed.Output.ShouldContain("good: started");
+        failed.Output.ShouldNotContain("smoke test ran");
+        goodAfter.ShouldBe(ServiceState.Running);
+    }
+}
