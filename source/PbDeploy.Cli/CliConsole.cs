@@ -6,13 +6,29 @@ namespace PbDeploy.Cli;
 internal sealed class CliConsole
 {
     private readonly TextWriter _stderr;
+    private readonly Lazy<IAnsiConsole> _out;
 
     public CliConsole(TextWriter stdout, TextWriter stderr)
     {
         Writer = stdout;
         _stderr = stderr;
+        // Created on first use: `--version`, `status --json` and errors never pay for Spectre's start-up.
+        _out = new Lazy<IAnsiConsole>(() => Create(stdout));
+    }
+
+    /// <summary>Rich output for people.</summary>
+    public IAnsiConsole Out => _out.Value;
+
+    /// <summary>Raw stdout, for machine-readable output.</summary>
+    public TextWriter Writer { get; }
+
+    /// <summary>Whether stdout is a terminal.</summary>
+    public bool IsTerminal => Out.Profile.Capabilities.Interactive;
+
+    private static IAnsiConsole Create(TextWriter stdout)
+    {
         var interactive = stdout == Console.Out && !Console.IsOutputRedirected;
-        Out = AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
@@ -22,18 +38,11 @@ internal sealed class CliConsole
         if (!interactive)
         {
             // Not a terminal (a CI log, a file): never wrap, so each event stays one line that grep and people can read whole.
-            Out.Profile.Width = 32_767;
+            console.Profile.Width = 32_767;
         }
+
+        return console;
     }
-
-    /// <summary>Rich output for people.</summary>
-    public IAnsiConsole Out { get; }
-
-    /// <summary>Raw stdout, for machine-readable output.</summary>
-    public TextWriter Writer { get; }
-
-    /// <summary>Whether stdout is a terminal.</summary>
-    public bool IsTerminal => Out.Profile.Capabilities.Interactive;
 
     public void Error(string message) => _stderr.WriteLine($"pbdeploy: error: {message}");
 
