@@ -67,7 +67,7 @@ public sealed class FaultTests
         var manifest = dir.Write("pbdeploy.json", $$"""
             { "services": {
                 "db": { "port": {{TestService.FreePort()}}, "start": "true", "before": "echo db prepared" },
-                "web": { "port": {{port}}, "start": "exec sleep 1", "daemonizes": false,
+                "web": { "port": {{port}}, "start": "exec sleep 1", "daemonizes": false, "depends_on": ["db"],
                          "before": "echo preparing {project_dir}; echo $$ > {project_dir}/before.pid.tmp; mv {project_dir}/before.pid.tmp {project_dir}/before.pid; sleep 300; touch {project_dir}/not-reached" }
             } }
             """);
