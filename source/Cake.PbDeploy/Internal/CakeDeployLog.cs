@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cake.Core.Diagnostics;
 using PbDeploy.Deployment;
 
@@ -12,31 +11,22 @@ internal sealed class CakeDeployLog(ICakeLog log)
         switch (e)
         {
             case PhaseStarted started:
-                Info($"PbDeploy {PhaseName(started.Phase)}: {string.Join(", ", started.Services)}");
-                break;
-            case CommandStarted command:
-                Info($"{command.Service}: {command.Kind}: {command.Command}");
+                Info($"PbDeploy {DeployText.Event(started)}");
                 break;
             case CommandFinished finished when !string.IsNullOrEmpty(finished.Result.Output):
                 // The output of a failing command comes with the failure; a succeeding one's is for -verbosity=verbose.
                 foreach (var line in finished.Result.Output.TrimEnd('\n').Split('\n'))
                 {
-                    log.Verbose("    {0}", line);
+                    log.Verbose("{0}", $"    {line}");
                 }
 
                 break;
             case TemplatesRendered rendered:
-                foreach (var file in rendered.Files.Where(f => f.Changed))
+                foreach (var line in DeployText.Rendered(rendered))
                 {
-                    Info($"{rendered.Service}: rendered {file.Target}");
+                    Info($"{rendered.Service}: {line}");
                 }
 
-                break;
-            case Waiting waiting:
-                Info(string.Create(CultureInfo.InvariantCulture, $"{waiting.Service}: waiting for {waiting.What} (up to {waiting.Timeout.TotalSeconds:0.##} s)"));
-                break;
-            case WaitingForLock locked:
-                Info($"waiting for another deploy of this project ({locked.Holder}) to release {locked.LockPath}");
                 break;
             case DeployWarning warning:
                 log.Warning("{0}", warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
@@ -45,45 +35,28 @@ internal sealed class CakeDeployLog(ICakeLog log)
                 Finished(finished.Outcome);
                 break;
             default:
+                if (DeployText.Event(e) is { } text)
+                {
+                    Info(e.Service is null ? text : $"{e.Service}: {text}");
+                }
+
                 break;
         }
     }
 
-    public static string PhaseName(Phase phase) => phase switch
-    {
-        Phase.Before => "before",
-        Phase.StartOrRestart => "start/restart",
-        Phase.After => "after",
-        Phase.Stop => "stop",
-        _ => phase.ToString(),
-    };
-
     private void Finished(ServiceOutcome outcome)
     {
-        var text = outcome.Action switch
-        {
-            ServiceAction.Started => $"started, pid {outcome.Pid}",
-            ServiceAction.Restarted => $"restarted, pid {outcome.OldPid} → {outcome.Pid}",
-            ServiceAction.LeftRunning => $"left running, pid {outcome.Pid} (no restart command)",
-            ServiceAction.Stopped => $"stopped, pid {outcome.OldPid}{(outcome.Message is null ? "" : $" ({outcome.Message})")}",
-            ServiceAction.NotRunning => "not running",
-            ServiceAction.CommandsRan => $"{PhaseName(outcome.Phase)} done",
-            ServiceAction.Nothing => null,
-            ServiceAction.Failed => $"FAILED in {PhaseName(outcome.Phase)}: {outcome.Message}",
-            ServiceAction.Skipped => $"skipped {PhaseName(outcome.Phase)}: {outcome.Message}",
-            _ => outcome.Action.ToString(),
-        };
-        if (text is null)
+        if (DeployText.Outcome(outcome) is not { } text)
         {
             return;
         }
 
         if (outcome.IsFailure)
         {
-            log.Error("{0}: {1}", outcome.Service, text);
+            log.Error("{0}", $"{outcome.Service}: {text}");
             foreach (var line in (outcome.Output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                log.Error("    {0}", line);
+                log.Error("{0}", $"    {line}");
             }
         }
         else

@@ -6,32 +6,22 @@ using PbDeploy.Manifest;
 namespace Cake.PbDeploy.Internal;
 
 /// <summary>
-/// The tasks generated from a manifest, and the deploy session they share.
+/// The tasks generated from a manifest. Their phases share the core's <see cref="PhaseRunner"/>: its session is
+/// opened by the first phase task that runs (so Before, skipped by <c>--quick</c>, or a user task wired in between,
+/// changes nothing), closed by <c>Deploy</c>/<c>Deploy:NAME</c> and <c>Stop</c>, and in any case by a Teardown,
+/// also when a task failed.
 /// </summary>
-/// <remarks>
-/// One session (the project's lock, the status read at the start, and what each phase did) lives across the phase
-/// tasks of one run that act on the same services: Before, StartOrRestart and After of one <c>Deploy</c> must share
-/// it, because the core decides from it what the later phases do. A service whose <c>before</c> failed is not started
-/// (when the script lets the build go on, e.g. with <c>ContinueOnError()</c>), and After runs the <c>after</c>
-/// commands of a service that StartOrRestart just started, which a fresh session would take for one "left running".
-/// It is opened lazily by the first phase task that runs (so Before, skipped by <c>--quick</c>, or a user task wired in
-/// between, changes nothing), closed by <c>Deploy</c>/<c>Deploy:NAME</c> and <c>Stop</c>, and in any case by a
-/// Teardown, also when a task failed. A task acting on other services closes the open session before it opens its
-/// own: the lock is per project, and two sessions at once in one process would wait for each other.
-/// </remarks>
 internal sealed class DeployTaskGraph
 {
     private readonly DeployManifest _manifest;
     private readonly PbDeployTaskSettings _settings;
-    private readonly Deployer _deployer;
-    private DeploySession? _session;
-    private string? _sessionKey;
+    private readonly PhaseRunner _runner;
 
     private DeployTaskGraph(DeployManifest manifest, PbDeployTaskSettings settings, CakeDeployLog log)
     {
         _manifest = manifest;
         _settings = settings;
-        _deployer = new Deployer(manifest, log.OnEvent);
+        _runner = new PhaseRunner(new Deployer(manifest, log.OnEvent));
     }
 
     public static IReadOnlyDictionary<string, CakeTaskBuilder> Register(ICakeContext context, FilePath manifestPath, PbDeployTaskSettings settings)
@@ -86,38 +76,16 @@ internal sealed class DeployTaskGraph
             Services = services ?? _settings.Services?.ToList() ?? ScriptArguments.Services(context.Arguments),
             LockTimeout = _settings.LockTimeout,
         };
-        var key = string.Join(",", options.Services);
-        if (_session is null || _sessionKey != key || phase == Phase.Stop)
+        var outcomes = await Manifests.RunAsync(() => _runner.RunAsync(phase, options, CancellationToken.None)).ConfigureAwait(false);
+        if (DeployText.Failures(DeployText.Phase(phase), outcomes) is { } failure)
         {
-            CloseSession();
-            _session = await Manifests.RunAsync(() => _deployer.OpenAsync(options, CancellationToken.None)).ConfigureAwait(false);
-            _sessionKey = key;
+            throw new CakeException(failure);
         }
-
-        IReadOnlyList<ServiceOutcome> outcomes;
-        try
-        {
-            outcomes = await _session.RunAsync(phase, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (phase == Phase.Stop)
-            {
-                CloseSession();
-            }
-        }
-
-        Manifests.ThrowOnFailure(CakeDeployLog.PhaseName(phase), outcomes);
     }
 
     private bool Quick(ICakeContext context) => _settings.Quick ?? ScriptArguments.Quick(context.Arguments);
 
-    private void CloseSession()
-    {
-        _session?.Dispose();
-        _session = null;
-        _sessionKey = null;
-    }
+    private void CloseSession() => _runner.Close();
 
     private static string Where(ServiceDefinition service) =>
         service.Port is { } port ? $"port {port}" : $"pidfile {service.Pidfile}";

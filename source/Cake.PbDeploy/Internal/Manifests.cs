@@ -52,11 +52,9 @@ internal static class Manifests
     /// <summary>Throws a <see cref="CakeException"/> naming every failed or skipped service, with its reason.</summary>
     public static void ThrowOnFailure(string what, IEnumerable<global::PbDeploy.Deployment.ServiceOutcome> outcomes)
     {
-        var failures = outcomes.Where(o => o.IsFailure).ToList();
-        if (failures.Count > 0)
+        if (global::PbDeploy.Deployment.DeployText.Failures(what, outcomes) is { } failure)
         {
-            throw new CakeException(
-                $"PbDeploy {what} failed: {string.Join("; ", failures.Select(f => $"{f.Service}: {f.Message}"))}");
+            throw new CakeException(failure);
         }
     }
 }

@@ -37,27 +37,26 @@ internal sealed class DeployReporter(CliConsole console)
     {
         switch (e)
         {
-            case PhaseStarted started when console.IsTerminal:
-                _spinner?.Status($"{Phase(started.Phase)}: {string.Join(", ", started.Services)}");
+            case PhaseStarted started when _spinner is not null:
+                _spinner.Status(Markup.Escape(DeployText.Event(started)!));
+                break;
+            case PhaseStarted:
                 break;
             case CommandStarted command:
-                Line(command.Service!, $"[grey]{command.Kind}:[/] {Markup.Escape(command.Command)}");
+                Line(command.Service!, $"[grey]{Markup.Escape(command.Kind)}:[/] {Markup.Escape(command.Command)}");
                 break;
             case TemplatesRendered rendered:
-                foreach (var file in rendered.Files.Where(f => f.Changed))
+                foreach (var line in DeployText.Rendered(rendered))
                 {
-                    Line(rendered.Service!, $"rendered {Markup.Escape(file.Target)}");
+                    Line(rendered.Service!, Markup.Escape(line));
                 }
 
                 break;
             case Waiting waiting when _spinner is not null:
-                _spinner.Status($"{Markup.Escape(waiting.Service!)}: waiting for {Markup.Escape(waiting.What)}");
+                _spinner.Status($"{Markup.Escape(waiting.Service!)}: {Markup.Escape(DeployText.Event(waiting)!)}");
                 break;
-            case Waiting waiting:
-                Line(waiting.Service!, string.Create(CultureInfo.InvariantCulture, $"waiting for {Markup.Escape(waiting.What)} (up to {waiting.Timeout.TotalSeconds:0.##} s)"));
-                break;
-            case WaitingForLock locked:
-                console.Out.MarkupLine($"waiting for another deploy of this project ({Markup.Escape(locked.Holder)}) to release {Markup.Escape(locked.LockPath)}");
+            case WaitingForLock or Waiting:
+                Line(e.Service, Markup.Escape(DeployText.Event(e)!));
                 break;
             case DeployWarning warning:
                 console.Warning(warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
@@ -87,9 +86,9 @@ internal sealed class DeployReporter(CliConsole console)
         {
             _ = table.AddRow(
                 Markup.Escape(outcome.Service),
-                Phase(outcome.Phase),
-                Action(outcome),
-                Pids(outcome),
+                DeployText.Phase(outcome.Phase),
+                Colored(outcome.Action, DeployText.Action(outcome.Action)),
+                DeployText.Pids(outcome),
                 string.Create(CultureInfo.InvariantCulture, $"{outcome.Duration.TotalSeconds:0.00} s"));
         }
 
@@ -98,25 +97,12 @@ internal sealed class DeployReporter(CliConsole console)
 
     private void Finished(ServiceOutcome outcome)
     {
-        var text = outcome.Action switch
-        {
-            ServiceAction.Started => $"[green]started[/], pid {outcome.Pid}",
-            ServiceAction.Restarted => $"[green]restarted[/], pid {outcome.OldPid} → {outcome.Pid}",
-            ServiceAction.LeftRunning => $"left running, pid {outcome.Pid} (no restart command)",
-            ServiceAction.Stopped => $"[green]stopped[/], pid {outcome.OldPid}{(outcome.Message is null ? "" : $" ({Markup.Escape(outcome.Message)})")}",
-            ServiceAction.NotRunning => "not running",
-            ServiceAction.CommandsRan => $"{Phase(outcome.Phase)} done",
-            ServiceAction.Nothing => null,
-            ServiceAction.Failed => $"[red]FAILED[/] in {Phase(outcome.Phase)}: {Markup.Escape(outcome.Message ?? "")}",
-            ServiceAction.Skipped => $"[yellow]skipped[/] {Phase(outcome.Phase)}: {Markup.Escape(outcome.Message ?? "")}",
-            _ => outcome.Action.ToString(),
-        };
-        if (text is null)
+        if (DeployText.Outcome(outcome) is not { } text)
         {
             return;
         }
 
-        Line(outcome.Service, text);
+        Line(outcome.Service, Colored(outcome.Action, Markup.Escape(text)));
         if (outcome.Output is { Length: > 0 } output)
         {
             foreach (var line in output.Split('\n'))
@@ -126,36 +112,14 @@ internal sealed class DeployReporter(CliConsole console)
         }
     }
 
-    private void Line(string service, string markup) => console.Out.MarkupLine($"[bold]{Markup.Escape(service)}[/]: {markup}");
+    private void Line(string? service, string markup) =>
+        console.Out.MarkupLine(service is null ? markup : $"[bold]{Markup.Escape(service)}[/]: {markup}");
 
-    private static string Phase(Phase phase) => phase switch
+    private static string Colored(ServiceAction action, string markup) => action switch
     {
-        Deployment.Phase.Before => "before",
-        Deployment.Phase.StartOrRestart => "start/restart",
-        Deployment.Phase.After => "after",
-        Deployment.Phase.Stop => "stop",
-        _ => phase.ToString(),
-    };
-
-    private static string Action(ServiceOutcome outcome) => outcome.Action switch
-    {
-        ServiceAction.Started => "[green]started[/]",
-        ServiceAction.Restarted => "[green]restarted[/]",
-        ServiceAction.LeftRunning => "left running",
-        ServiceAction.Stopped => "[green]stopped[/]",
-        ServiceAction.NotRunning => "not running",
-        ServiceAction.CommandsRan => "done",
-        ServiceAction.Nothing => "nothing to do",
-        ServiceAction.Failed => "[red]failed[/]",
-        ServiceAction.Skipped => "[yellow]skipped[/]",
-        _ => outcome.Action.ToString(),
-    };
-
-    private static string Pids(ServiceOutcome outcome) => (outcome.OldPid, outcome.Pid) switch
-    {
-        ({ } old, { } now) when old != now => $"{old} → {now}",
-        (_, { } now) => now.ToString(CultureInfo.InvariantCulture),
-        ({ } old, null) => old.ToString(CultureInfo.InvariantCulture),
-        _ => "-",
+        ServiceAction.Started or ServiceAction.Restarted or ServiceAction.Stopped => $"[green]{markup}[/]",
+        ServiceAction.Failed => $"[red]{markup}[/]",
+        ServiceAction.Skipped => $"[yellow]{markup}[/]",
+        _ => markup,
     };
 }
