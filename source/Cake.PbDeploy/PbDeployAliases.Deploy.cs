@@ -41,7 +41,7 @@ public static partial class PbDeployAliases
     public static DeployResult PbDeploy(this ICakeContext context, FilePath manifest, PbDeploySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return Run(context, manifest, settings, "deploy", (deployer, options) => deployer.DeployAsync(options with { Quick = settings.Quick }, CancellationToken.None));
+        return Run(context, manifest, settings, "deploy", (deployer, options, token) => deployer.DeployAsync(options with { Quick = settings.Quick }, token));
     }
 
     /// <summary>Stops the services of a manifest, dependents first, as <c>pbdeploy stop</c> does.</summary>
@@ -71,9 +71,9 @@ public static partial class PbDeployAliases
     /// </example>
     [CakeMethodAlias]
     public static DeployResult PbDeployStop(this ICakeContext context, FilePath manifest, PbDeploySettings settings) =>
-        Run(context, manifest, settings, "stop", (deployer, options) => deployer.StopAsync(options, CancellationToken.None));
+        Run(context, manifest, settings, "stop", (deployer, options, token) => deployer.StopAsync(options, token));
 
-    private static DeployResult Run(ICakeContext context, FilePath manifest, PbDeploySettings settings, string what, Func<Deployer, DeployOptions, Task<DeployResult>> run)
+    private static DeployResult Run(ICakeContext context, FilePath manifest, PbDeploySettings settings, string what, Func<Deployer, DeployOptions, CancellationToken, Task<DeployResult>> run)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
@@ -81,7 +81,13 @@ public static partial class PbDeployAliases
         var deployer = new Deployer(loaded, new CakeDeployLog(context.Log).OnEvent);
         var options = new DeployOptions { Services = [.. settings.Services], LockTimeout = settings.LockTimeout };
         // Cake aliases are synchronous; a script runs on a thread without a synchronization context, so this cannot deadlock.
-        var result = Manifests.RunAsync(() => run(deployer, options)).GetAwaiter().GetResult();
+        using var interruption = new Interruption();
+        var result = Manifests.RunAsync(() => run(deployer, options, interruption.Token)).GetAwaiter().GetResult();
+        if (result.Interrupted)
+        {
+            throw new CakeException($"PbDeploy {what} was interrupted: the steps that were running were stopped and nothing more was run.");
+        }
+
         Manifests.ThrowOnFailure(what, result.Outcomes);
         return result;
     }

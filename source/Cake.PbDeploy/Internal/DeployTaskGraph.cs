@@ -76,7 +76,8 @@ internal sealed class DeployTaskGraph
             Services = services ?? _settings.Services?.ToList() ?? ScriptArguments.Services(context.Arguments),
             LockTimeout = _settings.LockTimeout,
         };
-        var outcomes = await Manifests.RunAsync(() => _runner.RunAsync(phase, options, CancellationToken.None)).ConfigureAwait(false);
+        using var interruption = new Interruption();
+        var outcomes = await Manifests.RunAsync(() => _runner.RunAsync(phase, options, interruption.Token)).ConfigureAwait(false);
         if (DeployText.Failures(DeployText.Phase(phase), outcomes) is { } failure)
         {
             throw new CakeException(failure);

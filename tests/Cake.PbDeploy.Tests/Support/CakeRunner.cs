@@ -47,12 +47,25 @@ public static class CakeRunner
     /// <summary>Writes <paramref name="script"/> to build.cake in <paramref name="dir"/> and runs <c>dotnet cake</c> on it.</summary>
     public static async Task<CakeResult> RunAsync(TempDirectory dir, string script, params string[] args)
     {
+        var (process, output) = await StartAsync(dir, script, args);
+        using (process)
+        {
+            return await WaitAsync(process, output, args);
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet cake</c> on <paramref name="script"/> in a session and process group of its own (as a terminal
+    /// would run it in the foreground), without waiting; its output goes to the returned file.
+    /// </summary>
+    public static async Task<(Process Process, string Output)> StartAsync(TempDirectory dir, string script, params string[] args)
+    {
         var scriptPath = dir.Write("build.cake", script);
         var root = await Restored.Value;
         var output = dir.Combine($"cake-{Guid.NewGuid():N}.txt");
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = root };
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = root };
         // No pipes: a service started by the script inherits nothing the test waits on; its output goes to files.
-        foreach (var arg in (string[])["-c", "exec \"$@\" </dev/null >\"$OUT\" 2>&1", "sh", "dotnet", "tool", "run", "dotnet-cake", scriptPath, .. args])
+        foreach (var arg in (string[])["/bin/sh", "-c", "exec \"$@\" </dev/null >\"$OUT\" 2>&1", "sh", "dotnet", "tool", "run", "dotnet-cake", scriptPath, .. args])
         {
             start.ArgumentList.Add(arg);
         }
@@ -61,7 +74,12 @@ public static class CakeRunner
         start.Environment["NO_COLOR"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
+        return (Process.Start(start)!, output);
+    }
+
+    /// <summary>Waits for a run started by <see cref="StartAsync"/> (killing it after the timeout) and returns its result.</summary>
+    public static async Task<CakeResult> WaitAsync(Process process, string output, params string[] args)
+    {
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {
