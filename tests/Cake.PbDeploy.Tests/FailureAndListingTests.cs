@@ -49,4 +49,35 @@ public sealed class FailureAndListingTests
         failed.Output.ShouldNotContain("smoke test ran");
         goodAfter.ShouldBe(ServiceState.Running);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_failed_before_fails_its_service_and_dependents_while_the_others_deploy_then_the_build_fails()
+    {
+        using var dir = new TempDirectory();
+        var broken = TestService.FreePort();
+        var dependent = TestService.FreePort();
+        var fine = TestService.FreePort();
+        using var cleanup = new PortCleanup(broken, dependent, fine);
+        _ = Manifests.Write(dir, $$"""
+            "broken": {{Manifests.Server(broken, extra: ", \"before\": \"exit 4\"")}},
+            "dependent": {{Manifests.Server(dependent, extra: ", \"depends_on\": [\"broken\"]")}},
+            "fine": {{Manifests.Server(fine, extra: ", \"after\": \"touch {project_dir}/fine-after\"")}}
+            """);
+        var script = CakeRunner.Reference + """
+            PbDeployTasks("pbdeploy.json");
+            RunTarget(Argument("target", "Deploy"));
+            """;
+
+        var result = await CakeRunner.RunAsync(dir, script, "--target=Deploy");
+        var owners = new ProcessFinder().FindPortOwners([broken, dependent, fine]);
+
+        result.ExitCode.ShouldNotBe(0, result.Output);
+        result.Output.ShouldContain("PbDeploy before failed: broken: before command failed with exit code 4: exit 4");
+        result.Output.ShouldContain("dependent: skipped start/restart");
+        result.Output.ShouldContain("fine: started");
+        owners[fine].State.ShouldBe(ServiceState.Running);
+        File.Exists(dir.Combine("fine-after")).ShouldBeTrue("the independent service went on through After");
+        owners[broken].State.ShouldBe(ServiceState.Stopped);
+        owners[dependent].State.ShouldBe(ServiceState.Stopped);
+    }
 }

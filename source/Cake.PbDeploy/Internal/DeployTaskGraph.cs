@@ -16,6 +16,7 @@ internal sealed class DeployTaskGraph
     private readonly DeployManifest _manifest;
     private readonly PbDeployTaskSettings _settings;
     private readonly PhaseRunner _runner;
+    private readonly List<string> _failures = [];
 
     private DeployTaskGraph(DeployManifest manifest, PbDeployTaskSettings settings, CakeDeployLog log)
     {
@@ -39,7 +40,7 @@ internal sealed class DeployTaskGraph
             graph.AddPhases(engine, tasks, $":{service.Name}", [service.Name], $"{service.Name} ({Where(service)})");
         }
 
-        engine.RegisterTeardownAction(_ => graph.CloseSession());
+        engine.RegisterTeardownAction(_ => graph.Finish());
         return tasks;
     }
 
@@ -66,7 +67,7 @@ internal sealed class DeployTaskGraph
             .IsDependentOn(before)
             .IsDependentOn(startOrRestart)
             .IsDependentOn(after)
-            .Does(CloseSession);
+            .Does(Finish);
     }
 
     private async Task RunPhaseAsync(ICakeContext context, Phase phase, IReadOnlyList<string>? services)
@@ -80,13 +81,32 @@ internal sealed class DeployTaskGraph
         var outcomes = await Manifests.RunAsync(() => _runner.RunAsync(phase, options, interruption.Token)).ConfigureAwait(false);
         if (DeployText.Failures(DeployText.Phase(phase), outcomes) is { } failure)
         {
-            throw new CakeException(failure);
+            if (phase == Phase.Stop || interruption.Token.IsCancellationRequested)
+            {
+                throw new CakeException(failure);
+            }
+
+            // As the CLI does, a failed service fails only itself and its dependents (the session skips them) while
+            // the others go on through the later phases: the failure fails the build at the end of Deploy, or in
+            // the Teardown when a phase task ran on its own.
+            _failures.Add(failure);
+        }
+    }
+
+    /// <summary>Ends the session, and fails the build with the failures the phases recorded.</summary>
+    private void Finish()
+    {
+        _runner.Close();
+        if (_failures.Count > 0)
+        {
+            var failures = string.Join("; ", _failures);
+            _failures.Clear();
+            throw new CakeException(failures);
         }
     }
 
     private bool Quick(ICakeContext context) => _settings.Quick ?? ScriptArguments.Quick(context.Arguments);
 
-    private void CloseSession() => _runner.Close();
 
     private static string Where(ServiceDefinition service) =>
         service.Port is { } port ? $"port {port}" : $"pidfile {service.Pidfile}";

@@ -7,11 +7,23 @@ namespace PbDeploy.Cli.Commands;
 /// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick]</c> and <c>pbdeploy stop [SERVICE...]</c>.</summary>
 internal static class DeployCommands
 {
-    public static Option<double> LockTimeoutOption() => new("--lock-timeout")
+    public static Option<double> LockTimeoutOption()
     {
-        Description = "Seconds to wait for another deploy of the same project to finish",
-        DefaultValueFactory = _ => 600,
-    };
+        var option = new Option<double>("--lock-timeout")
+        {
+            Description = "Seconds to wait for another deploy of the same project to finish",
+            DefaultValueFactory = _ => 600,
+        };
+        option.Validators.Add(result =>
+        {
+            var seconds = result.GetValueOrDefault<double>();
+            if (!double.IsFinite(seconds) || seconds < 0 || seconds > 86_400)
+            {
+                result.AddError($"--lock-timeout must be a number of seconds from 0 to 86400, got {result.Tokens.FirstOrDefault()?.Value}");
+            }
+        });
+        return option;
+    }
 
     /// <summary>Adds the deploy arguments and action to <paramref name="command"/> (the root command, and <c>deploy</c>).</summary>
     public static void AddDeploy(Command command, Option<string?> manifestOption, CliConsole console)

@@ -96,7 +96,7 @@ public sealed class DeployLock : IDisposable
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            var fd = Libc.open(p, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, Convert.ToInt32("644", 8));
+            var fd = Libc.open(p, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, Convert.ToInt32("644", 8)); // never through a link planted in /tmp
             return fd >= 0
                 ? fd
                 : throw new PbDeployException($"cannot open the deploy lock {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(Libc.LastError)}; check the permissions of {System.IO.Path.GetDirectoryName(path)}.");

@@ -22,6 +22,9 @@ public sealed partial class DeploySession
             return Outcome(service, phase, ServiceAction.NotRunning);
         }
 
+        // Who holds the port now, pid and start time: a later SIGKILL goes only to these very processes.
+        var holders = status.Pids.Select(Signals.Describe).OfType<ProcessInfo>().ToList();
+
         var context = ServiceContext.For(_manifest, service, status);
         if (context.Command(CommandKinds.Stop) is { } command)
         {
@@ -41,7 +44,7 @@ public sealed partial class DeploySession
             return Outcome(service, phase, ServiceAction.Stopped) with { OldPid = master.Pid };
         }
 
-        Signals.KillAll(master, status.Pids);
+        Signals.KillAll(master, holders);
         return await WaitUntilGoneAsync(service, master, KillGrace, cancellationToken).ConfigureAwait(false)
             ? Outcome(service, phase, ServiceAction.Stopped) with
             {

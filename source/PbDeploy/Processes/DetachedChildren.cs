@@ -25,25 +25,30 @@ internal static class DetachedChildren
     }
 
     /// <summary>The child's exit status if it has exited (reaping it), or null while it runs.</summary>
+    /// <remarks>One lock around <c>waitpid</c> and the record: the timer and a readiness check may ask at once, and
+    /// the one that does not reap would get ECHILD and lose the exit code.</remarks>
     public static ExitStatus? TryReap(int pid)
     {
-        if (!Children.TryGetValue(pid, out var known))
+        lock (Gate)
         {
-            return ChildProcess.TryReap(pid);
-        }
+            if (!Children.TryGetValue(pid, out var known))
+            {
+                return ChildProcess.TryReap(pid);
+            }
 
-        if (known.Exit is not null)
-        {
-            return known.Exit;
-        }
+            if (known.Exit is not null)
+            {
+                return known.Exit;
+            }
 
-        var exit = ChildProcess.TryReap(pid);
-        if (exit is not null)
-        {
-            Children[pid] = (exit, Stopwatch.GetTimestamp());
-        }
+            var exit = ChildProcess.TryReap(pid);
+            if (exit is not null)
+            {
+                Children[pid] = (exit, Stopwatch.GetTimestamp());
+            }
 
-        return exit;
+            return exit;
+        }
     }
 
     private static void ReapAll()
@@ -56,7 +61,7 @@ internal static class DetachedChildren
             }
             else if (Stopwatch.GetElapsedTime(entry.ReapedAt) > Keep)
             {
-                _ = Children.TryRemove(pid, out _);
+                _ = Children.TryRemove(new KeyValuePair<int, (ExitStatus?, long)>(pid, entry)); // not a newer child of the same pid
             }
         }
 

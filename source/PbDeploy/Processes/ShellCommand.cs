@@ -78,7 +78,7 @@ public static class ShellCommand
     public static ExitStatus? TryReap(int pid) => DetachedChildren.TryReap(pid);
 
     /// <summary>SIGTERM to a process group we started, SIGKILL after two seconds, then reap its leader.</summary>
-    public static async Task StopGroupAsync(int processGroup)
+    internal static async Task StopGroupAsync(int processGroup)
     {
         Signals.SendGroup(processGroup, Signals.Terminate);
         var deadline = Stopwatch.StartNew();
@@ -87,7 +87,10 @@ public static class ShellCommand
             await Task.Delay(20).ConfigureAwait(false);
         }
 
-        Signals.SendGroup(processGroup, Signals.Kill); // whatever the leader left behind in its group
+        if (Signals.GroupExists(processGroup))
+        {
+            Signals.SendGroup(processGroup, Signals.Kill); // whatever the leader left behind in its group
+        }
         while (DetachedChildren.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(20).ConfigureAwait(false);

@@ -50,10 +50,10 @@ public static class Signals
 
     /// <summary>
     /// SIGKILLs <paramref name="master"/>'s whole process group when it leads one (a detached or daemonized server and
-    /// every child it left), else the master and <paramref name="others"/> one by one: a server started from a shell
-    /// shares that shell's group, which must not be killed.
+    /// every child it left), else the master; then each of <paramref name="others"/> (described when they were found)
+    /// that still is the same process. A server started from a shell shares that shell's group, which must not be killed.
     /// </summary>
-    public static void KillAll(ProcessInfo master, IEnumerable<int> others)
+    public static void KillAll(ProcessInfo master, IEnumerable<ProcessInfo> others)
     {
         ArgumentNullException.ThrowIfNull(master);
         ArgumentNullException.ThrowIfNull(others);
@@ -67,17 +67,23 @@ public static class Signals
             _ = Send(master, Libc.SIGKILL);
         }
 
-        foreach (var pid in others.Where(p => p != master.Pid))
+        foreach (var other in others.Where(p => p.Pid != master.Pid))
         {
-            if (Describe(pid) is { } other && other.StartTicks >= master.StartTicks)
-            {
-                _ = Send(other, Libc.SIGKILL);
-            }
+            _ = Send(other, Libc.SIGKILL); // only if it still is the process found: a reused pid is left alone
         }
     }
 
-    /// <summary>Signals a process group we created ourselves (a command or a detached service we spawned).</summary>
-    internal static void SendGroup(int processGroup, int signal) => _ = Libc.kill(-processGroup, signal);
+    /// <summary>Signals a process group we created ourselves (a command or a detached service we spawned); never ours, init's or "all".</summary>
+    internal static void SendGroup(int processGroup, int signal)
+    {
+        if (processGroup > 1 && processGroup != Libc.getpgrp())
+        {
+            _ = Libc.kill(-processGroup, signal);
+        }
+    }
+
+    /// <summary>Whether any process is left in the group.</summary>
+    internal static bool GroupExists(int processGroup) => processGroup > 1 && Libc.kill(-processGroup, 0) == 0;
 
     private static void CheckOwner(int pid)
     {

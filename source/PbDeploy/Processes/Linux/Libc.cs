@@ -13,6 +13,7 @@ internal static unsafe partial class Libc
     public const int O_RDONLY = 0;
     public const int O_DIRECTORY = 0x10000;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_NOFOLLOW = 0x20000;
 
     public const int EINTR = 4;
     public const int ESRCH = 3;

@@ -188,7 +188,10 @@ internal sealed unsafe class ProcFs : IDisposable
 
                 if (fd < 0)
                 {
-                    supported = Libc.LastError != 2 || Stat(pid) is null; // ENOENT on a live process: no such file in this kernel
+                    // A thread may exit mid-walk (ENOENT, skip it); ENOENT for the main thread of a live process means
+                    // this kernel has no children files.
+                    var isMainThread = Utf8Parser.TryParse(name, out int tid, out _) && tid == pid;
+                    supported = !(isMainThread && Libc.LastError == 2 && Stat(pid) is not null);
                     return supported;
                 }
 
