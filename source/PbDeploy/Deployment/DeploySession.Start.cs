@@ -114,8 +114,9 @@ public sealed partial class DeploySession
         var delay = 10;
         while (true)
         {
-            var status = _statusReader.Read(_manifest, [service])[0];
-            if (status.State != ServiceState.Stopped)
+            // Poll the cheap question (does the port listen?), and find the holders only once it does.
+            if ((service.Port is not { } listening || _finder.IsListening(listening))
+                && _statusReader.Read(_manifest, [service])[0] is { State: not ServiceState.Stopped } status)
             {
                 return new Readiness(status, null, null);
             }

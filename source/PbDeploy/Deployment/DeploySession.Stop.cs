@@ -57,13 +57,13 @@ public sealed partial class DeploySession
     /// <summary>Gone: the master is dead (or a zombie, or its pid reused) and, for a port service, the port is free.</summary>
     private async Task<bool> WaitUntilGoneAsync(ServiceDefinition service, ProcessInfo master, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var what = service.Port is { } port ? $"pid {master.Pid} to exit and port {port} to be free" : $"pid {master.Pid} to exit";
+        var what = service.Port is { } listening ? $"pid {master.Pid} to exit and port {listening} to be free" : $"pid {master.Pid} to exit";
         _raise(new Waiting(service.Name, what, timeout));
         var clock = Stopwatch.StartNew();
         var delay = 10;
         while (true)
         {
-            if (!Signals.IsAlive(master) && (service.Port is null || _statusReader.Read(_manifest, [service])[0].State == ServiceState.Stopped))
+            if (!Signals.IsAlive(master) && (service.Port is not { } port || !_finder.IsListening(port)))
             {
                 return true;
             }

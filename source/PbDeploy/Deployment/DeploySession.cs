@@ -16,6 +16,7 @@ public sealed partial class DeploySession : IDisposable
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
     private readonly DeployManifest _manifest;
     private readonly DeployLock _lock;
+    private readonly ProcessFinder _finder;
     private readonly StatusReader _statusReader;
     private readonly Action<DeployEvent> _raise;
     private readonly IReadOnlyDictionary<string, ServiceStatus> _initial;
@@ -27,6 +28,7 @@ public sealed partial class DeploySession : IDisposable
         DeployManifest manifest,
         IReadOnlyList<ServiceDefinition> services,
         DeployLock deployLock,
+        ProcessFinder finder,
         StatusReader statusReader,
         IReadOnlyDictionary<string, ServiceStatus> initial,
         Action<DeployEvent> raise)
@@ -34,6 +36,7 @@ public sealed partial class DeploySession : IDisposable
         _manifest = manifest;
         Services = services;
         _lock = deployLock;
+        _finder = finder;
         _statusReader = statusReader;
         _initial = initial;
         _raise = raise;
@@ -62,7 +65,8 @@ public sealed partial class DeploySession : IDisposable
             manifest.Path, options.LockTimeout, (path, holder) => raise(new WaitingForLock(path, holder)), cancellationToken).ConfigureAwait(false);
         try
         {
-            var reader = new StatusReader(new ProcessFinder(options.Finder));
+            var finder = new ProcessFinder(options.Finder);
+            var reader = new StatusReader(finder);
             var statuses = reader.Read(manifest, services);
             foreach (var status in statuses.Where(s => s.Note is not null && s.State != ServiceState.Foreign))
             {
@@ -74,7 +78,7 @@ public sealed partial class DeploySession : IDisposable
                 ServiceContext.Validate(manifest, services[i], statuses[i]);
             }
 
-            return new DeploySession(manifest, services, deployLock, reader, statuses.ToDictionary(s => s.Name), raise);
+            return new DeploySession(manifest, services, deployLock, finder, reader, statuses.ToDictionary(s => s.Name), raise);
         }
         catch
         {

@@ -8,6 +8,7 @@ namespace PbDeploy.Processes;
 /// </summary>
 public sealed class ProcessFinder
 {
+    private static readonly bool HasProc = Directory.Exists("/proc/self/fd");
     private readonly FinderMethod _method;
 
     /// <summary>Creates a finder; <see cref="FinderMethod.Auto"/> picks the fastest method this system has.</summary>
@@ -23,17 +24,24 @@ public sealed class ProcessFinder
             return new Dictionary<int, PortOwner>();
         }
 
-        var method = _method;
-        if (method == FinderMethod.Auto)
-        {
-            method = Directory.Exists("/proc/self/fd") ? FinderMethod.Netlink : FinderMethod.Lsof;
-        }
-
-        return method == FinderMethod.Lsof
+        return Method() == FinderMethod.Lsof
             ? LsofResolver.Resolve(distinct)
-            : ProcResolver.Resolve(distinct, useNetlink: method == FinderMethod.Netlink);
+            : ProcResolver.Resolve(distinct, useNetlink: Method() == FinderMethod.Netlink);
     }
 
     /// <summary>The owner of one port.</summary>
     public PortOwner FindPortOwner(int port) => FindPortOwners([port])[port];
+
+    /// <summary>
+    /// Whether something listens on <paramref name="port"/>, without looking for its holders: the cheap question to
+    /// poll while waiting for a service to be ready or gone (a netlink query, where a full answer scans <c>/proc</c>).
+    /// </summary>
+    public bool IsListening(int port) => Method() switch
+    {
+        FinderMethod.Netlink => (SockDiag.Query([port]) ?? ProcNetTcp.Query([port])).Count > 0,
+        FinderMethod.ProcNet => ProcNetTcp.Query([port]).Count > 0,
+        _ => FindPortOwner(port).State != Status.ServiceState.Stopped,
+    };
+
+    private FinderMethod Method() => _method != FinderMethod.Auto ? _method : HasProc ? FinderMethod.Netlink : FinderMethod.Lsof;
 }

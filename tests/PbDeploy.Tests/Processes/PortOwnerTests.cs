@@ -108,6 +108,19 @@ public sealed class PortOwnerTests
         }
     }
 
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Methods))]
+    public async Task Says_whether_a_port_listens_without_finding_its_holders(FinderMethod method)
+    {
+        using var dir = new TempDirectory();
+        using var service = await TestService.StartAsync(dir, "--host", "::1");
+        using var client = await TestService.StartAsync(dir, "--client", service.Port.ToString());
+        var finder = new ProcessFinder(method);
+
+        finder.IsListening(service.Port).ShouldBeTrue();
+        finder.IsListening(TestService.FreePort()).ShouldBeFalse();
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Resolves_many_ports_in_one_call()
     {
