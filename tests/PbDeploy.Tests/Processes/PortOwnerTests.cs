@@ -113,7 +113,7 @@ public sealed class PortOwnerTests
     public async Task Says_whether_a_port_listens_without_finding_its_holders(FinderMethod method)
     {
         using var dir = new TempDirectory();
-        using var service = await TestService.StartAsync(dir, "--host", "::1");
+        using var service = await TestService.StartAsync(dir);
         using var client = await TestService.StartAsync(dir, "--client", service.Port.ToString());
         var finder = new ProcessFinder(method);
 
