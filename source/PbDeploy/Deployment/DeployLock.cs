@@ -48,7 +48,7 @@ public sealed class DeployLock : IDisposable
             if (Libc.LastError != Libc.EWOULDBLOCK)
             {
                 _ = Libc.close(fd);
-                throw new PbDeployException($"cannot lock {path} for the deploy of {manifestPath}; check that the file can be written.");
+                throw new DeployLockedException($"cannot lock {path} for the deploy of {manifestPath}; check that the file can be written.");
             }
 
             if (clock.Elapsed >= timeout)
@@ -99,7 +99,7 @@ public sealed class DeployLock : IDisposable
             var fd = Libc.open(p, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, Convert.ToInt32("644", 8)); // never through a link planted in /tmp
             return fd >= 0
                 ? fd
-                : throw new PbDeployException($"cannot open the deploy lock {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(Libc.LastError)}; check the permissions of {System.IO.Path.GetDirectoryName(path)}.");
+                : throw new DeployLockedException($"cannot open the deploy lock {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(Libc.LastError)}; check the permissions of {System.IO.Path.GetDirectoryName(path)}.");
         }
     }
 

@@ -1,6 +1,6 @@
 namespace PbDeploy.Deployment;
 
-/// <summary>Another deploy of the same project held the lock for longer than the lock timeout: nothing was done.</summary>
+/// <summary>The project's deploy lock could not be taken (another deploy held it past the lock timeout, or its file cannot be opened): nothing was done.</summary>
 public sealed class DeployLockedException : PbDeployException
 {
     /// <summary>Creates the exception; the message names the holder and the lock file.</summary>

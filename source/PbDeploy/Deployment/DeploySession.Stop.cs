@@ -17,9 +17,16 @@ public sealed partial class DeploySession
             return Failed(service, phase, Foreign(status));
         }
 
-        if (status.State == ServiceState.Stopped || Signals.Describe(status.Pid!.Value) is not { } master)
+        if (status.State == ServiceState.Stopped)
         {
             return Outcome(service, phase, ServiceAction.NotRunning);
+        }
+
+        if (Signals.Describe(status.Pid!.Value) is not { } master)
+        {
+            return Directory.Exists("/proc/self")
+                ? Outcome(service, phase, ServiceAction.NotRunning) // it exited since it was found
+                : Failed(service, phase, $"pid {status.Pid} runs, but without /proc pbdeploy cannot check that it still is the process it found, so it does not signal it; stop it yourself.");
         }
 
         // Who holds the port now, pid and start time: a later SIGKILL goes only to these very processes.

@@ -18,6 +18,19 @@ internal static unsafe class Spawner
 
     public static int Spawn(SpawnRequest request)
     {
+        try
+        {
+            return SpawnOrThrow(request);
+        }
+        catch (EntryPointNotFoundException e)
+        {
+            throw new PbDeployException(
+                $"cannot start {request.Program}: this system's C library lacks {e.Message.Split('\'').Skip(1).FirstOrDefault() ?? "a posix_spawn extension"}; pbdeploy starts processes on Linux with glibc 2.34 or later.", e);
+        }
+    }
+
+    private static int SpawnOrThrow(SpawnRequest request)
+    {
         var strings = new List<nint>();
         var vectors = new List<nint>();
         byte* Utf8(string value)
