@@ -63,4 +63,29 @@ public sealed class LockTests
 
         Outcome(await scene.DeployAsync(), "web").Action.ShouldBe(ServiceAction.Started); // released with the session
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_link_planted_at_the_lock_path_is_never_followed_and_nothing_is_deployed()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Server("web", port: port);
+        var manifest = scene.Write();
+        var victim = scene.Dir.Write("victim.txt", "precious\n");
+        var lockPath = DeployLock.PathFor(manifest.Path);
+        File.Delete(lockPath);
+        File.CreateSymbolicLink(lockPath, victim);
+        try
+        {
+            var failure = await Should.ThrowAsync<DeployLockedException>(() => scene.DeployAsync());
+
+            failure.Message.ShouldStartWith($"cannot open the deploy lock {lockPath}: ");
+            File.ReadAllText(victim).ShouldBe("precious\n");
+            Owner(port).State.ShouldBe(Status.ServiceState.Stopped);
+        }
+        finally
+        {
+            File.Delete(lockPath);
+        }
+    }
 }
