@@ -1,6 +1,6 @@
 using PbDeploy.Processes;
 
-namespace Cake.PbDeploy.Tests.Support;
+namespace PbDeploy.Tests.Support;
 
 /// <summary>Kills, by pid, whatever still listens on the test's ports when the test ends: a failed test leaves nothing behind.</summary>
 public sealed class PortCleanup(params int[] ports) : IDisposable
