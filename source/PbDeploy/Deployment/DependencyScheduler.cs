@@ -4,19 +4,21 @@ namespace PbDeploy.Deployment;
 
 /// <summary>
 /// Runs one piece of work per service in <c>depends_on</c> order, independent services at the same time: each service
-/// waits for the services it depends on (or, in reverse, for those that depend on it) among the selected ones.
+/// waits for the services it depends on (or, in reverse, for those that depend on it) among the selected ones, also
+/// through services that are not selected (with a → b → c and only a and c selected, a still waits for c).
 /// </summary>
 internal static class DependencyScheduler
 {
     public static async Task<IReadOnlyList<ServiceOutcome>> RunAsync(
-        IReadOnlyList<ServiceDefinition> services, bool reverse, Func<ServiceDefinition, Task<ServiceOutcome>> work)
+        DeployManifest manifest, IReadOnlyList<ServiceDefinition> services, bool reverse, Func<ServiceDefinition, Task<ServiceOutcome>> work)
     {
         var selected = services.Select(s => s.Name).ToHashSet();
+        var dependsOn = services.ToDictionary(s => s.Name, s => SelectedDependencies(manifest, s, selected));
         var waitsFor = services.ToDictionary(
             s => s.Name,
             s => reverse
-                ? services.Where(other => other.DependsOn.Contains(s.Name)).Select(other => other.Name).ToList()
-                : s.DependsOn.Where(selected.Contains).ToList());
+                ? services.Where(other => dependsOn[other.Name].Contains(s.Name)).Select(other => other.Name).ToList()
+                : dependsOn[s.Name]);
 
         var tasks = new Dictionary<string, Task<ServiceOutcome>>();
         Task<ServiceOutcome> Schedule(ServiceDefinition service)
@@ -39,6 +41,36 @@ internal static class DependencyScheduler
 
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         return [.. services.Select(s => tasks[s.Name].Result)];
+    }
+
+    /// <summary>The selected services <paramref name="service"/> depends on, directly or through unselected ones.</summary>
+    private static List<string> SelectedDependencies(DeployManifest manifest, ServiceDefinition service, HashSet<string> selected)
+    {
+        var found = new List<string>();
+        var seen = new HashSet<string>();
+        var pending = new Stack<string>(service.DependsOn);
+        while (pending.Count > 0)
+        {
+            var name = pending.Pop();
+            if (!seen.Add(name))
+            {
+                continue;
+            }
+
+            if (selected.Contains(name))
+            {
+                found.Add(name); // its own dependencies are awaited through it
+            }
+            else
+            {
+                foreach (var next in manifest.GetService(name).DependsOn)
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+
+        return found;
     }
 
     private static async Task<ServiceOutcome> RunAfterAsync(

@@ -91,7 +91,7 @@ public sealed partial class DeploySession : IDisposable
     public async Task<IReadOnlyList<ServiceOutcome>> RunAsync(Phase phase, CancellationToken cancellationToken)
     {
         _raise(new PhaseStarted(phase, [.. Services.Select(s => s.Name)]));
-        var outcomes = await DependencyScheduler.RunAsync(Services, reverse: phase == Phase.Stop, async service =>
+        var outcomes = await DependencyScheduler.RunAsync(_manifest, Services, reverse: phase == Phase.Stop, async service =>
         {
             var clock = Stopwatch.StartNew();
             var outcome = SkipReason(phase, service, cancellationToken) is { } reason

@@ -84,6 +84,32 @@ public sealed class PhaseTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Dependency_order_holds_through_a_service_that_is_not_selected()
+    {
+        await using var scene = new DeployScene();
+        // front -> app -> db; only front and db are deployed: front must still wait for db.
+        foreach (var (name, dependsOn) in new[] { ("front", "app"), ("app", "db"), ("db", null) })
+        {
+            scene.Service(name, new
+            {
+                port = scene.Port(),
+                start = $"echo start {{name}}{Log}; exec {Serve} --port {{port}} --delay 0.3",
+                stop = $"echo stop {{name}}{Log}; kill {{pid}}",
+                daemonizes = false,
+                depends_on = dependsOn is null ? Array.Empty<string>() : new[] { dependsOn },
+            });
+        }
+
+        var options = new DeployOptions { Services = ["front", "db"] };
+        var started = await scene.DeployAsync(options);
+        var stopped = await scene.StopAsync(options);
+
+        started.Outcomes.Where(o => o.Phase == Phase.StartOrRestart).Select(o => o.Service).ShouldBe(["front", "db"]);
+        scene.Lines("order.txt").ShouldBe(["start db", "start front", "stop front", "stop db"]);
+        stopped.Outcomes.ShouldAllBe(o => o.Action == ServiceAction.Stopped);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Services_start_in_dependency_order_and_stop_in_reverse()
     {
         await using var scene = new DeployScene();
