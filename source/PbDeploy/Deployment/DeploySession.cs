@@ -91,12 +91,16 @@ public sealed partial class DeploySession : IDisposable
     public async Task<IReadOnlyList<ServiceOutcome>> RunAsync(Phase phase, CancellationToken cancellationToken)
     {
         _raise(new PhaseStarted(phase, [.. Services.Select(s => s.Name)]));
+
+        // Before and After only need {pid} for their commands: one scan for every service at the start of the phase.
+        // A start, restart or stop reads its own service's status just before it acts.
+        var statuses = phase is Phase.Before or Phase.After ? ReadStatuses(Services) : null;
         var outcomes = await DependencyScheduler.RunAsync(_manifest, Services, reverse: phase == Phase.Stop, async service =>
         {
             var clock = Stopwatch.StartNew();
             var outcome = SkipReason(phase, service, cancellationToken) is { } reason
                 ? new ServiceOutcome { Service = service.Name, Phase = phase, Action = ServiceAction.Skipped, Message = reason }
-                : await RunServiceAsync(phase, service, cancellationToken).ConfigureAwait(false);
+                : await RunServiceAsync(phase, service, statuses?[service.Name], cancellationToken).ConfigureAwait(false);
             outcome = outcome with { Duration = clock.Elapsed };
             if (outcome.IsFailure)
             {
@@ -162,15 +166,15 @@ public sealed partial class DeploySession : IDisposable
         }
     }
 
-    private async Task<ServiceOutcome> RunServiceAsync(Phase phase, ServiceDefinition service, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> RunServiceAsync(Phase phase, ServiceDefinition service, ServiceStatus? status, CancellationToken cancellationToken)
     {
         try
         {
             return phase switch
             {
-                Phase.Before => await RunCommandsAsync(phase, service, CommandKinds.Before, cancellationToken).ConfigureAwait(false),
+                Phase.Before => await RunCommandsAsync(phase, service, status!, CommandKinds.Before, cancellationToken).ConfigureAwait(false),
                 Phase.StartOrRestart => await StartOrRestartAsync(service, cancellationToken).ConfigureAwait(false),
-                Phase.After => await RunCommandsAsync(phase, service, CommandKinds.After, cancellationToken).ConfigureAwait(false),
+                Phase.After => await RunCommandsAsync(phase, service, status!, CommandKinds.After, cancellationToken).ConfigureAwait(false),
                 Phase.Stop => await StopAsync(service, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
             };
@@ -187,7 +191,7 @@ public sealed partial class DeploySession : IDisposable
         }
     }
 
-    private async Task<ServiceOutcome> RunCommandsAsync(Phase phase, ServiceDefinition service, string kind, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> RunCommandsAsync(Phase phase, ServiceDefinition service, ServiceStatus status, string kind, CancellationToken cancellationToken)
     {
         var leftAlone = _startOutcomes.TryGetValue(service.Name, out var started)
             ? started == ServiceAction.LeftRunning
@@ -197,7 +201,6 @@ public sealed partial class DeploySession : IDisposable
             return Outcome(service, phase, ServiceAction.Nothing) with { Message = "left running without a restart command: no commands run" };
         }
 
-        var status = CurrentStatus(service);
         if (status.State == ServiceState.Foreign && kind == CommandKinds.Before)
         {
             return Failed(service, phase, Foreign(status)); // it could be neither started nor restarted: prepare nothing
@@ -240,15 +243,18 @@ public sealed partial class DeploySession : IDisposable
         }
     }
 
-    private ServiceStatus CurrentStatus(ServiceDefinition service)
+    private ServiceStatus CurrentStatus(ServiceDefinition service) => ReadStatuses([service])[service.Name];
+
+    /// <summary>The status of <paramref name="services"/> from one scan, raising their warnings (a stale pidfile ...).</summary>
+    private Dictionary<string, ServiceStatus> ReadStatuses(IReadOnlyList<ServiceDefinition> services)
     {
-        var status = _statusReader.Read(_manifest, [service])[0];
-        if (status.Note is not null && status.State != ServiceState.Foreign)
+        var statuses = _statusReader.Read(_manifest, services);
+        foreach (var status in statuses.Where(s => s.Note is not null && s.State != ServiceState.Foreign))
         {
-            _raise(new DeployWarning(service.Name, status.Note));
+            _raise(new DeployWarning(status.Name, status.Note!));
         }
 
-        return status;
+        return statuses.ToDictionary(s => s.Name);
     }
 
     private static ServiceOutcome Outcome(ServiceDefinition service, Phase phase, ServiceAction action) =>
