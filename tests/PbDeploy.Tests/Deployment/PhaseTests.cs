@@ -88,17 +88,7 @@ public sealed class PhaseTests
     {
         await using var scene = new DeployScene();
         // front -> app -> db; only front and db are deployed: front must still wait for db.
-        foreach (var (name, dependsOn) in new[] { ("front", "app"), ("app", "db"), ("db", null) })
-        {
-            scene.Service(name, new
-            {
-                port = scene.Port(),
-                start = $"echo start {{name}}{Log}; exec {Serve} --port {{port}} --delay 0.3",
-                stop = $"echo stop {{name}}{Log}; kill {{pid}}",
-                daemonizes = false,
-                depends_on = dependsOn is null ? Array.Empty<string>() : new[] { dependsOn },
-            });
-        }
+        AddChain(scene);
 
         var options = new DeployOptions { Services = ["front", "db"] };
         var started = await scene.DeployAsync(options);
@@ -114,17 +104,7 @@ public sealed class PhaseTests
     {
         await using var scene = new DeployScene();
         // Listed against their order; each binds only after a delay, so a start that did not wait would come first.
-        foreach (var (name, dependsOn) in new[] { ("front", "app"), ("app", "db"), ("db", null) })
-        {
-            scene.Service(name, new
-            {
-                port = scene.Port(),
-                start = $"echo start {{name}}{Log}; exec {Serve} --port {{port}} --delay 0.3",
-                stop = $"echo stop {{name}}{Log}; kill {{pid}}",
-                daemonizes = false,
-                depends_on = dependsOn is null ? Array.Empty<string>() : new[] { dependsOn },
-            });
-        }
+        AddChain(scene);
 
         var started = await scene.DeployAsync();
         started.Outcomes.Where(o => o.Phase == Phase.StartOrRestart).ShouldAllBe(o => o.Action == ServiceAction.Started);
@@ -217,5 +197,21 @@ public sealed class PhaseTests
         after.Output.ShouldBe("tests failed");
         result.Succeeded.ShouldBeFalse();
         Owner(port).Pid.ShouldBe(Outcome(result, "web").Pid);
+    }
+
+    /// <summary>front → app → db, listed against their order; each binds only after a delay and logs its start and stop to order.txt.</summary>
+    private static void AddChain(DeployScene scene)
+    {
+        foreach (var (name, dependsOn) in new[] { ("front", "app"), ("app", "db"), ("db", null) })
+        {
+            scene.Service(name, new
+            {
+                port = scene.Port(),
+                start = $"echo start {{name}}{Log}; exec {Serve} --port {{port}} --delay 0.3",
+                stop = $"echo stop {{name}}{Log}; kill {{pid}}",
+                daemonizes = false,
+                depends_on = dependsOn is null ? Array.Empty<string>() : new[] { dependsOn },
+            });
+        }
     }
 }
