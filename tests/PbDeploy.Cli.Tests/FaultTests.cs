@@ -86,7 +86,7 @@ public sealed class FaultTests
             await Wait.Until(() => File.Exists(beforePid) || tool.HasExited, TimeSpan.FromSeconds(60), "the before command");
             tool.HasExited.ShouldBeFalse(File.ReadAllText(stdout) + File.ReadAllText(stderr));
             group = int.Parse(File.ReadAllText(beforePid).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            (Kill(-group, 0) == 0).ShouldBeTrue("the before command's group runs");
+            ProcessGroups.IsGone(group).ShouldBeFalse("the before command's group runs");
 
             var clock = Stopwatch.StartNew();
             Kill(tool.Id, signal).ShouldBe(0);
@@ -105,7 +105,7 @@ public sealed class FaultTests
             errors.ShouldContain("pbdeploy: error: interrupted: the steps that were running were stopped and nothing more was run; the table above says what was done.");
             errors.ShouldNotContain("   at ");
             File.Exists(dir.Combine("not-reached")).ShouldBeFalse();
-            await Wait.Until(() => Kill(-group, 0) != 0, TimeSpan.FromSeconds(5), "the before command's process group to be gone");
+            await Wait.Until(() => ProcessGroups.IsGone(group), TimeSpan.FromSeconds(5), "the before command's process group to be gone");
             Directory.GetFiles(Path.GetTempPath(), "pbdeploy-output-*").Where(f => ContentOf(f).Contains(dir.Path, StringComparison.Ordinal))
                 .ShouldBeEmpty("the run's temporary output file was deleted");
             new ProcessFinder().FindPortOwner(port).State.ShouldBe(ServiceState.Stopped);
