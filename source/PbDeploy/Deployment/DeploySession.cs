@@ -23,6 +23,7 @@ public sealed partial class DeploySession : IDisposable
     private readonly ConcurrentDictionary<string, string> _blocked = new();
     private readonly ConcurrentDictionary<string, ServiceAction> _startOutcomes = new();
     private readonly List<ServiceOutcome> _outcomes = [];
+    private readonly ConcurrentDictionary<string, byte> _warned;
 
     private DeploySession(
         DeployManifest manifest,
@@ -31,8 +32,10 @@ public sealed partial class DeploySession : IDisposable
         ProcessFinder finder,
         StatusReader statusReader,
         IReadOnlyDictionary<string, ServiceStatus> initial,
+        ConcurrentDictionary<string, byte> warned,
         Action<DeployEvent> raise)
     {
+        _warned = warned;
         _manifest = manifest;
         Services = services;
         _lock = deployLock;
@@ -68,17 +71,15 @@ public sealed partial class DeploySession : IDisposable
             var finder = new ProcessFinder(options.Finder);
             var reader = new StatusReader(finder);
             var statuses = reader.Read(manifest, services);
-            foreach (var status in statuses.Where(s => s.Note is not null && s.State != ServiceState.Foreign))
-            {
-                raise(new DeployWarning(status.Name, status.Note!));
-            }
+            var warned = new ConcurrentDictionary<string, byte>();
+            RaiseNewWarnings(statuses, warned, raise);
 
             for (var i = 0; i < services.Count; i++)
             {
                 ServiceContext.Validate(manifest, services[i], statuses[i]);
             }
 
-            return new DeploySession(manifest, services, deployLock, finder, reader, statuses.ToDictionary(s => s.Name), raise);
+            return new DeploySession(manifest, services, deployLock, finder, reader, statuses.ToDictionary(s => s.Name), warned, raise);
         }
         catch
         {
@@ -245,16 +246,24 @@ public sealed partial class DeploySession : IDisposable
 
     private ServiceStatus CurrentStatus(ServiceDefinition service) => ReadStatuses([service])[service.Name];
 
-    /// <summary>The status of <paramref name="services"/> from one scan, raising their warnings (a stale pidfile ...).</summary>
+    /// <summary>The status of <paramref name="services"/> from one scan, raising their new warnings.</summary>
     private Dictionary<string, ServiceStatus> ReadStatuses(IReadOnlyList<ServiceDefinition> services)
     {
         var statuses = _statusReader.Read(_manifest, services);
+        RaiseNewWarnings(statuses, _warned, _raise);
+        return statuses.ToDictionary(s => s.Name);
+    }
+
+    /// <summary>Raises each status note (a stale pidfile ...) once per session, however often the status is read.</summary>
+    private static void RaiseNewWarnings(IEnumerable<ServiceStatus> statuses, ConcurrentDictionary<string, byte> warned, Action<DeployEvent> raise)
+    {
         foreach (var status in statuses.Where(s => s.Note is not null && s.State != ServiceState.Foreign))
         {
-            _raise(new DeployWarning(status.Name, status.Note!));
+            if (warned.TryAdd($"{status.Name}\n{status.Note}", 0))
+            {
+                raise(new DeployWarning(status.Name, status.Note!));
+            }
         }
-
-        return statuses.ToDictionary(s => s.Name);
     }
 
     private static ServiceOutcome Outcome(ServiceDefinition service, Phase phase, ServiceAction action) =>

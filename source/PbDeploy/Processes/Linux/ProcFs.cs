@@ -100,11 +100,6 @@ internal sealed unsafe class ProcFs : IDisposable
             var link = stackalloc byte[64];
             ForEachEntry(fd, name =>
             {
-                if (name[0] == (byte)'.')
-                {
-                    return true;
-                }
-
                 Span<byte> entry = stackalloc byte[name.Length + 1];
                 name.CopyTo(entry);
                 entry[^1] = 0;
@@ -172,11 +167,6 @@ internal sealed unsafe class ProcFs : IDisposable
             var buffer = new byte[4096];
             ForEachEntry(taskFd, name =>
             {
-                if (name[0] == (byte)'.')
-                {
-                    return true;
-                }
-
                 Span<byte> file = stackalloc byte[name.Length + 10];
                 name.CopyTo(file);
                 "/children\0"u8.CopyTo(file[name.Length..]);
@@ -247,6 +237,7 @@ internal sealed unsafe class ProcFs : IDisposable
         }
     }
 
+    /// <summary>Called for each entry but <c>.</c>, <c>..</c> and hidden ones; returns false to stop.</summary>
     private delegate bool EntryVisitor(ReadOnlySpan<byte> name);
 
     private static void ForEachEntry(int directoryFd, EntryVisitor visit)
@@ -272,7 +263,7 @@ internal sealed unsafe class ProcFs : IDisposable
                 }
 
                 offset += recordLength;
-                if (name.Length > 0 && !visit(name))
+                if (name.Length > 0 && name[0] != (byte)'.' && !visit(name))
                 {
                     return;
                 }
