@@ -67,6 +67,29 @@ public sealed class SignalGuardTests
             .ShouldContain($"pid {thread} is a kernel thread (");
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task The_SIGKILL_escalation_refuses_a_kernel_thread_among_the_holders_before_it_kills_anything()
+    {
+        if (KernelThreads.AnyVisible() is not { } thread)
+        {
+            return; // none is visible in this PID namespace, so none can be named
+        }
+
+        // SIGKILL for real, on a target the kernel itself protects: a kernel thread ignores it, so the old code's kill
+        // harms nothing but the server, which this test watches. (Init and ancestors are attacked in a PID namespace.)
+        using var dir = new TempDirectory();
+        using var server = await TestService.StartAsync(dir);
+        var master = Signals.Describe(server.Pid).ShouldNotBeNull();
+        var kernelThread = Signals.Describe(thread).ShouldNotBeNull();
+
+        Should.Throw<PbDeployException>(() => Signals.KillAll(master, [kernelThread])).Message
+            .ShouldContain($"pid {thread} is a kernel thread (");
+        Should.Throw<PbDeployException>(() => Signals.KillAll(kernelThread, [])).Message
+            .ShouldContain($"pid {thread} is a kernel thread (");
+
+        Signals.IsAlive(master).ShouldBeTrue("all or nothing: the refusal came before the first kill");
+    }
+
     [Fact]
     public void A_group_signal_to_init_all_pbdeploys_own_group_or_a_group_holding_an_ancestor_is_refused()
     {
