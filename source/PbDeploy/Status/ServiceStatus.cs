@@ -15,10 +15,10 @@ public sealed record ServiceStatus
     /// <summary>Running, stopped or foreign (its holder cannot be seen, or is a process pbdeploy never signals: see <see cref="Refusal"/>).</summary>
     public required ServiceState State { get; init; }
 
-    /// <summary>The master: the topmost holder of the port in the parent chain (or the pidfile's pid); null unless running.</summary>
+    /// <summary>The master: the topmost holder of the port in the parent chain (or the pidfile's pid); null unless running, or refused (see <see cref="Refusal"/>).</summary>
     public int? Pid { get; init; }
 
-    /// <summary>Every process holding the listening socket (master and workers), ascending; empty unless running.</summary>
+    /// <summary>Every process holding the listening socket (master and workers, or orphaned workers whose master died), ascending; empty unless running or refused.</summary>
     public IReadOnlyList<int> Pids { get; init; } = [];
 
     /// <summary>For a foreign port: the uid that owns the listening socket.</summary>
