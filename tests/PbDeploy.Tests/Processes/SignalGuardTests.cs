@@ -95,8 +95,12 @@ public sealed class SignalGuardTests
     {
         Should.Throw<PbDeployException>(() => Signals.SendGroup(1, 0)).Message.ShouldContain("process group 1 is init's");
         Should.Throw<PbDeployException>(() => Signals.SendGroup(0, 0)).Message.ShouldContain("process group 0 is not a group");
-        Should.Throw<PbDeployException>(() => Signals.SendGroup(Libc.getpgrp(), 0)).Message
-            .ShouldBe($"refused to send signal 0 to process group {Libc.getpgrp()} is pbdeploy's own; pbdeploy never signals it. Stop those processes by other means.");
+        if (Libc.getpgrp() > 1) // 0 in a PID namespace whose group leader lives outside it (as CI runs the tests): refused above
+        {
+            Should.Throw<PbDeployException>(() => Signals.SendGroup(Libc.getpgrp(), 0)).Message
+                .ShouldBe($"refused to send signal 0 to process group {Libc.getpgrp()} is pbdeploy's own; pbdeploy never signals it. Stop those processes by other means.");
+        }
+
         var parentGroup = Signals.Describe(Parent)!.ProcessGroup;
         if (parentGroup != Libc.getpgrp() && parentGroup > 1)
         {

@@ -78,19 +78,42 @@ internal static class ProcResolver
 
     /// <summary>
     /// Workers whose master died were handed to init or a subreaper: they are neither ancestors nor descendants of the
-    /// holder found first, so the climb and the descent miss them. They keep the dead master's process group, though.
-    /// A holder that does not lead its group, and whose group leader is not one of its ancestors, may have such
-    /// siblings: read the fds of every other member of that group. A live master that leads its group (a detached or
-    /// daemonized server, a systemd service) never costs this pass.
+    /// holder found first, so the climb and the descent miss them. They keep the dead master's process group, though,
+    /// and its parent. A topmost holder that does not lead its group, and whose group leader is not one of its
+    /// ancestors, may have such siblings: read the fds of every other member of that group; where the group cannot be
+    /// named (0: its leader lives outside this PID namespace), of its siblings in the same group and session. A live
+    /// master that leads its group (a detached or daemonized server, a systemd service) never costs this pass.
     /// </summary>
     private static void ScanOrphanedGroups(ProcFs proc, HolderScan scan)
     {
         var groups = new HashSet<int>();
-        foreach (var pid in scan.Holders.Keys)
+        var siblingsOf = new List<ProcessInfo>();
+        foreach (var pid in scan.Holders.Keys.ToList())
         {
-            if (proc.Stat(pid) is { } holder && holder.ProcessGroup != holder.Pid && holder.ProcessGroup > 1 && !HasAncestor(proc, holder, holder.ProcessGroup))
+            if (proc.Stat(pid) is not { } holder || scan.Holders.ContainsKey(holder.ParentPid) || holder.ProcessGroup == holder.Pid)
+            {
+                continue; // gone, a worker under a holder, or a group leader
+            }
+
+            if (holder.ProcessGroup > 1 && !HasAncestor(proc, holder, holder.ProcessGroup))
             {
                 _ = groups.Add(holder.ProcessGroup);
+            }
+            else if (holder.ProcessGroup <= 1 && holder.ParentPid > 0)
+            {
+                siblingsOf.Add(holder);
+            }
+        }
+
+        foreach (var holder in siblingsOf)
+        {
+            foreach (var sibling in proc.Children(holder.ParentPid) ?? AllChildren(proc).GetValueOrDefault(holder.ParentPid) ?? [])
+            {
+                if (!scan.Checked.ContainsKey(sibling)
+                    && proc.Stat(sibling) is { IsZombie: false } other && other.ProcessGroup == holder.ProcessGroup && other.Session == holder.Session)
+                {
+                    _ = scan.Check(sibling);
+                }
             }
         }
 
