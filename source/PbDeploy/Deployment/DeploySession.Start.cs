@@ -144,9 +144,10 @@ public sealed partial class DeploySession
     private static string? NotOurs(ServiceDefinition service, ServiceStatus status, Provenance ours)
     {
         var where = service.Port is { } port ? $"port {port} is held by" : $"pidfile {service.Pidfile} names";
+        var advice = service.Port is not null ? "Free the port, or give the service another port" : "Check what writes the pidfile";
         if (status.State == ServiceState.Foreign)
         {
-            return status.Refusal ?? $"{status.Note}, so it is not a process pbdeploy started; pbdeploy takes it neither for '{service.Name}' nor signals it. Free the port, or give the service another port";
+            return status.Refusal ?? $"{status.Note}, so it is not a process pbdeploy started; pbdeploy takes it neither for '{service.Name}' nor signals it. {advice}";
         }
 
         if (ours.FirstStranger(status.Pids) is not { } pid)
@@ -157,7 +158,7 @@ public sealed partial class DeploySession
         var why = ours.CountsLaterProcesses
             ? "it started before the command did and descends from nothing it started"
             : "it is neither the start command's process nor one of its descendants";
-        return $"{where} pid {pid}, which pbdeploy did not start ({why}): another project's process; pbdeploy takes it neither for '{service.Name}' nor signals it. Free the port, or give the service another port";
+        return $"{where} pid {pid}, which pbdeploy did not start ({why}): another project's process; pbdeploy takes it neither for '{service.Name}' nor signals it. {advice}";
     }
 
     private static string Describe(ExitStatus exit) => exit.Code is not null || exit.Signal is not null ? $"exited ({exit})" : "exited";
