@@ -6,6 +6,8 @@ testservice.py [options]
   --host H          127.0.0.1 (default), 0.0.0.0, ::, ::1, or "dual" (0.0.0.0 and :: separately)
   --delay S         wait S seconds before listening
   --workers N       fork N workers that inherit the listening socket(s) (prefork: nginx, gunicorn)
+  --orphan-workers  with --workers: once they run, the master exits, leaving its workers to init (a master that crashed)
+  --setsid          lead a session and process group of its own first (as a detached or daemonized server does)
   --ignore-term     ignore SIGTERM
   --exit CODE       exit at once with CODE (after printing a line to stdout and stderr)
   --pidfile PATH    write the pid to PATH once listening
@@ -66,14 +68,15 @@ def die_with_parent():
         pass
 
 
-def fork_workers(socks, n):
+def fork_workers(socks, n, orphans=False):
     pids = []
     for _ in range(n):
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_IGN if IGNORE_TERM else signal.SIG_DFL)
-            die_with_parent()
+            if not orphans:
+                die_with_parent()
             try:
                 serve(socks)
             finally:
@@ -95,7 +98,11 @@ def main():
     p.add_argument("--zombie", action="store_true")
     p.add_argument("--hup-reload", action="store_true")
     p.add_argument("--client", type=int)
+    p.add_argument("--orphan-workers", action="store_true")
+    p.add_argument("--setsid", action="store_true")
     a = p.parse_args()
+    if a.setsid:
+        os.setsid()
 
     if a.exit is not None:
         print("testservice: exiting with %d" % a.exit)
@@ -124,7 +131,7 @@ def main():
     client = None
     if a.client:
         client = socket.create_connection(("127.0.0.1", a.client))
-    workers = fork_workers(socks, a.workers)
+    workers = fork_workers(socks, a.workers, orphans=a.orphan_workers)
 
     def state():
         if a.pidfile:
@@ -136,7 +143,7 @@ def main():
         def reload(*_):
             nonlocal workers
             old = workers
-            workers = fork_workers(socks, a.workers)
+            workers = fork_workers(socks, a.workers, orphans=a.orphan_workers)
             for w in old:
                 try:
                     os.kill(w, signal.SIGKILL)
@@ -158,6 +165,8 @@ def main():
 
     state()
     print("testservice: pid %d listening on %s port %d" % (os.getpid(), a.host, port), flush=True)
+    if a.orphan_workers:
+        os._exit(0)  # the workers run on, children of init (or a subreaper) now
     if a.workers:
         while True:
             try:

@@ -47,13 +47,14 @@ public sealed partial class DeploySession
         var command = context.Command(CommandKinds.Start)!;
         if (service.Daemonizes)
         {
+            var ours = Provenance.StartedFromNow(); // the server it backgrounds starts after this
             var result = await RunCommandAsync(context, phase, CommandKinds.Start, command, cancellationToken).ConfigureAwait(false);
             if (!result.Exit.Succeeded)
             {
                 return CommandFailed(service, phase, CommandKinds.Start, result);
             }
 
-            var ready = await WaitUntilReadyAsync(service, child: null, cancellationToken).ConfigureAwait(false);
+            var ready = await WaitUntilReadyAsync(service, child: null, ours, cancellationToken).ConfigureAwait(false);
             return ready.Status is { } running
                 ? Outcome(service, phase, ServiceAction.Started) with { Pid = running.Pid }
                 : Failed(service, phase, $"{ready.Failure}; its start command ({command}) exited with 0", ShellCommand.LastLines(result.Output, 20));
@@ -64,7 +65,7 @@ public sealed partial class DeploySession
         var pid = ShellCommand.StartDetached(command, context.WorkingDirectory, context.Environment, context.LogPath);
         try
         {
-            var ready = await WaitUntilReadyAsync(service, pid, cancellationToken).ConfigureAwait(false);
+            var ready = await WaitUntilReadyAsync(service, pid, Provenance.SpawnedAs(pid), cancellationToken).ConfigureAwait(false);
             if (ready.Status is { } running)
             {
                 return Outcome(service, phase, ServiceAction.Started) with { Pid = running.Pid, Message = $"output goes to {context.LogPath}" };
@@ -88,13 +89,14 @@ public sealed partial class DeploySession
     {
         const Phase phase = Phase.StartOrRestart;
         var service = context.Service;
+        var ours = Provenance.RestartOf(before.Pid);
         var result = await RunCommandAsync(context, phase, CommandKinds.Restart, context.Command(CommandKinds.Restart)!, cancellationToken).ConfigureAwait(false);
         if (!result.Exit.Succeeded)
         {
             return CommandFailed(service, phase, CommandKinds.Restart, result) with { OldPid = before.Pid };
         }
 
-        var ready = await WaitUntilReadyAsync(service, child: null, cancellationToken).ConfigureAwait(false);
+        var ready = await WaitUntilReadyAsync(service, child: null, ours, cancellationToken).ConfigureAwait(false);
         return ready.Status is { } running
             ? Outcome(service, phase, ServiceAction.Restarted) with { OldPid = before.Pid, Pid = running.Pid }
             : Failed(service, phase, $"{ready.Failure} after its restart command", ShellCommand.LastLines(result.Output, 20)) with { OldPid = before.Pid };
@@ -103,10 +105,11 @@ public sealed partial class DeploySession
     private sealed record Readiness(ServiceStatus? Status, ExitStatus? Exit, string? Failure);
 
     /// <summary>
-    /// Polls until the service is ready: its port listens (a visible holder, or a foreign one when it dropped to
-    /// another user), or its pidfile names a live pid. Fails early when <paramref name="child"/> exits first.
+    /// Polls until the service is ready: its port listens, or its pidfile names a live pid, and every holder is
+    /// <paramref name="ours"/>. Fails at once when another project's process holds the port meanwhile (or one pbdeploy
+    /// cannot see), and early when <paramref name="child"/> exits first.
     /// </summary>
-    private async Task<Readiness> WaitUntilReadyAsync(ServiceDefinition service, int? child, CancellationToken cancellationToken)
+    private async Task<Readiness> WaitUntilReadyAsync(ServiceDefinition service, int? child, Provenance ours, CancellationToken cancellationToken)
     {
         var what = service.Port is { } port ? $"port {port} to listen" : $"pidfile {service.Pidfile} to name a live process";
         _raise(new Waiting(service.Name, what, service.StartTimeout));
@@ -118,7 +121,7 @@ public sealed partial class DeploySession
             if ((service.Port is not { } listening || _finder.IsListening(listening))
                 && _statusReader.Read(_manifest, [service])[0] is { State: not ServiceState.Stopped } status)
             {
-                return new Readiness(status, null, null);
+                return NotOurs(service, status, ours) is { } stranger ? new Readiness(null, null, stranger) : new Readiness(status, null, null);
             }
 
             if (child is { } pid && ShellCommand.TryReap(pid) is { } exit)
@@ -135,6 +138,27 @@ public sealed partial class DeploySession
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = Math.Min(delay * 2, 100);
         }
+    }
+
+    /// <summary>Why the process now holding the service's port (or named by its pidfile) is not the one started; null when it is.</summary>
+    private static string? NotOurs(ServiceDefinition service, ServiceStatus status, Provenance ours)
+    {
+        var where = service.Port is { } port ? $"port {port} is held by" : $"pidfile {service.Pidfile} names";
+        var advice = service.Port is not null ? "Free the port, or give the service another port" : "Check what writes the pidfile";
+        if (status.State == ServiceState.Foreign)
+        {
+            return status.Refusal ?? $"{status.Note}, so it is not a process pbdeploy started; pbdeploy takes it neither for '{service.Name}' nor signals it. {advice}";
+        }
+
+        if (ours.FirstStranger(status.Pids) is not { } pid)
+        {
+            return null;
+        }
+
+        var why = ours.CountsLaterProcesses
+            ? "it started before the command did and descends from nothing it started"
+            : "it is neither the start command's process nor one of its descendants";
+        return $"{where} pid {pid}, which pbdeploy did not start ({why}): another project's process; pbdeploy takes it neither for '{service.Name}' nor signals it. {advice}";
     }
 
     private static string Describe(ExitStatus exit) => exit.Code is not null || exit.Signal is not null ? $"exited ({exit})" : "exited";

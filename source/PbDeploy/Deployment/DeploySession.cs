@@ -275,6 +275,7 @@ public sealed partial class DeploySession : IDisposable
     private static ServiceOutcome CommandFailed(ServiceDefinition service, Phase phase, string kind, CommandResult result) =>
         Failed(service, phase, $"{kind} command failed with {result.Exit}: {result.Command}", ShellCommand.LastLines(result.Output, 20));
 
-    private static string Foreign(ServiceStatus status) =>
-        $"{status.Note}; pbdeploy will not start a second copy nor signal a process it cannot see. Stop it yourself, or run pbdeploy as its user.";
+    private static string Foreign(ServiceStatus status) => status.Refusal is { } refusal
+        ? $"{refusal}." // a process pbdeploy sees but never signals (init, itself, an ancestor, a kernel thread)
+        : $"{status.Note}; pbdeploy will not start a second copy nor signal a process it cannot see. Stop it yourself, or run pbdeploy as its user.";
 }

@@ -6,7 +6,9 @@ namespace PbDeploy.Processes;
 
 /// <summary>
 /// Reads a pidfile and believes it only when its pid is alive, not a zombie, and started before the pidfile was
-/// last written: a pid that started later is a reused pid, and signalling it would hit an unrelated process.
+/// last written: a pid that started later is a reused pid, and signalling it would hit an unrelated process. A pidfile
+/// naming a process pbdeploy never signals (init, pbdeploy itself, an ancestor of it, a kernel thread) is refused: the
+/// service is neither started next to it (it might be the service, under a supervisor) nor signalled.
 /// </summary>
 public static class PidfileProbe
 {
@@ -47,6 +49,12 @@ public static class PidfileProbe
                 : $"pidfile {path} holds no pid ('{shown}'); treating the service as stopped");
         }
 
+        if (SignalGuard.Protected(pid) is { } what)
+        {
+            return new PidfileOwner(ServiceState.Foreign, pid,
+                $"pidfile {path} names pid {pid}, which is {what}; pbdeploy will neither signal it nor start a second copy. Fix or remove the pidfile, then deploy again");
+        }
+
         using var proc = ProcFs.Open();
         if (proc is null)
         {
@@ -74,5 +82,6 @@ public static class PidfileProbe
 
     private static PidfileOwner Stopped(string warning) => new(ServiceState.Stopped, null, warning);
 
+    /// <remarks>Signal 0 sends nothing (the kernel only checks that the pid exists), so it needs no guard.</remarks>
     private static bool IsAliveBySignal(int pid) => Libc.kill(pid, 0) == 0 || Libc.LastError == Libc.EPERM;
 }

@@ -14,4 +14,7 @@ public sealed record ProcessInfo(int Pid, int ParentPid, int ProcessGroup, int S
 {
     /// <summary>A zombie: dead, waiting for its parent to reap it.</summary>
     public bool IsZombie => State is 'Z' or 'X';
+
+    /// <summary>A kernel thread (PF_KTHREAD in the stat flags): it has no user program, and signalling it is never ours to do.</summary>
+    public bool IsKernelThread { get; init; }
 }

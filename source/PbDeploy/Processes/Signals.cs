@@ -4,7 +4,9 @@ namespace PbDeploy.Processes;
 
 /// <summary>
 /// Signals that never hit the wrong process: each one is sent only after checking that the pid still is the process
-/// that was found (same start time, not a zombie), and never to another user's process unless we are root.
+/// that was found (same start time, not a zombie), that <see cref="SignalGuard"/> allows it (never pid 1, pbdeploy, its
+/// ancestors, a kernel thread, a group of 1 or below or one holding pbdeploy or an ancestor), and never to another user's
+/// process unless we are root.
 /// </summary>
 public static class Signals
 {
@@ -27,10 +29,11 @@ public static class Signals
 
     /// <summary>Sends <paramref name="signal"/> to <paramref name="process"/> if it still is that process.</summary>
     /// <returns>False when the process is gone (nothing was sent).</returns>
-    /// <exception cref="PbDeployException">The process belongs to another user, or the signal was refused.</exception>
+    /// <exception cref="PbDeployException">The process is one pbdeploy never signals, belongs to another user, or the signal was refused.</exception>
     public static bool Send(ProcessInfo process, int signal)
     {
         ArgumentNullException.ThrowIfNull(process);
+        SignalGuard.Check(process.Pid, signal); // before anything, so that a protected pid is refused loudly, alive or not
         if (!IsAlive(process))
         {
             return false;
@@ -51,13 +54,21 @@ public static class Signals
     /// <summary>
     /// SIGKILLs <paramref name="master"/>'s whole process group when it leads one (a detached or daemonized server and
     /// every child it left), else the master; then each of <paramref name="others"/> (described when they were found)
-    /// that still is the same process. A server started from a shell shares that shell's group, which must not be killed.
+    /// that still is the same process. A server started from a shell shares that shell's group, which must not be killed;
+    /// nor may a group that holds pbdeploy or one of its ancestors: then only the processes found are killed.
     /// </summary>
+    /// <exception cref="PbDeployException">One of the processes is one pbdeploy never signals (checked before any signal is sent).</exception>
     public static void KillAll(ProcessInfo master, IEnumerable<ProcessInfo> others)
     {
         ArgumentNullException.ThrowIfNull(master);
         ArgumentNullException.ThrowIfNull(others);
-        if (IsAlive(master) && master.ProcessGroup == master.Pid && master.ProcessGroup != Libc.getpgrp())
+        var rest = others.Where(p => p.Pid != master.Pid).ToList();
+        foreach (var process in rest.Prepend(master))
+        {
+            SignalGuard.Check(process.Pid, Libc.SIGKILL); // all or nothing: refuse before the first kill
+        }
+
+        if (IsAlive(master) && master.ProcessGroup == master.Pid && SignalGuard.ProtectedGroup(master.ProcessGroup) is null)
         {
             CheckOwner(master.Pid);
             _ = Libc.kill(-master.ProcessGroup, Libc.SIGKILL);
@@ -67,19 +78,18 @@ public static class Signals
             _ = Send(master, Libc.SIGKILL);
         }
 
-        foreach (var other in others.Where(p => p.Pid != master.Pid))
+        foreach (var other in rest)
         {
             _ = Send(other, Libc.SIGKILL); // only if it still is the process found: a reused pid is left alone
         }
     }
 
-    /// <summary>Signals a process group we created ourselves (a command or a detached service we spawned); never ours, init's or "all".</summary>
+    /// <summary>Signals a process group we created ourselves (a command or a detached service we spawned).</summary>
+    /// <exception cref="PbDeployException">The group is one pbdeploy never signals: ours, init's, "all", or one holding an ancestor.</exception>
     internal static void SendGroup(int processGroup, int signal)
     {
-        if (processGroup > 1 && processGroup != Libc.getpgrp())
-        {
-            _ = Libc.kill(-processGroup, signal);
-        }
+        SignalGuard.CheckGroup(processGroup, signal);
+        _ = Libc.kill(-processGroup, signal);
     }
 
     /// <summary>Whether any process is left in the group.</summary>

@@ -12,13 +12,13 @@ public sealed record ServiceStatus
     /// <summary>The service's pidfile as written in the manifest, or null for a port service.</summary>
     public string? Pidfile { get; init; }
 
-    /// <summary>Running, stopped or foreign.</summary>
+    /// <summary>Running, stopped or foreign (its holder cannot be seen, or is a process pbdeploy never signals: see <see cref="Refusal"/>).</summary>
     public required ServiceState State { get; init; }
 
-    /// <summary>The master: the topmost holder of the port in the parent chain (or the pidfile's pid); null unless running.</summary>
+    /// <summary>The master: the topmost holder of the port in the parent chain (or the pidfile's pid); null unless running, or refused (see <see cref="Refusal"/>).</summary>
     public int? Pid { get; init; }
 
-    /// <summary>Every process holding the listening socket (master and workers), ascending; empty unless running.</summary>
+    /// <summary>Every process holding the listening socket (master and workers, or orphaned workers whose master died), ascending; empty unless running or refused.</summary>
     public IReadOnlyList<int> Pids { get; init; } = [];
 
     /// <summary>For a foreign port: the uid that owns the listening socket.</summary>
@@ -26,4 +26,11 @@ public sealed record ServiceStatus
 
     /// <summary>Why the state is what it is, when that is worth saying (a stale pidfile, an invisible owner).</summary>
     public string? Note { get; init; }
+
+    /// <summary>
+    /// For a foreign service whose process can be seen but is one pbdeploy never signals (init, pbdeploy itself, one of
+    /// its ancestors, a kernel thread): why nothing is started, restarted or stopped for it, in one sentence; null otherwise.
+    /// <see cref="Pid"/> and <see cref="Pids"/> then name the refused processes.
+    /// </summary>
+    public string? Refusal { get; init; }
 }

@@ -36,18 +36,38 @@ public sealed class StatusReader
         return Path.GetFullPath(rendered, manifest.ProjectDir);
     }
 
-    private static ServiceStatus FromPort(ServiceDefinition service, PortOwner owner) => new()
+    private static ServiceStatus FromPort(ServiceDefinition service, PortOwner owner)
     {
-        Name = service.Name,
-        Port = service.Port,
-        State = owner.State,
-        Pid = owner.Pid,
-        Pids = owner.Pids,
-        SocketUid = owner.State == ServiceState.Foreign ? owner.SocketUid : null,
-        Note = owner.State == ServiceState.Foreign
-            ? $"port {owner.Port} listens, but its process cannot be seen{(owner.SocketUid is { } uid ? $" (the socket belongs to uid {uid})" : "")}"
-            : null,
-    };
+        // A holder pbdeploy must never signal (pid 1 holding a socket-activated port, pbdeploy's own shell ...): the port
+        // is in use, but not by a service pbdeploy may start next to, restart or stop.
+        if (owner.State == ServiceState.Running && SignalGuard.FirstProtected(owner.Pids.Prepend(owner.Pid!.Value)) is { } refused)
+        {
+            var refusal = $"port {owner.Port} is in use by pid {refused.Pid} ({refused.What}); pbdeploy will neither signal it nor start a second copy. Free the port by other means, or give the service another port";
+            return new ServiceStatus
+            {
+                Name = service.Name,
+                Port = service.Port,
+                State = ServiceState.Foreign,
+                Pid = owner.Pid,
+                Pids = owner.Pids,
+                Note = refusal,
+                Refusal = refusal,
+            };
+        }
+
+        return new ServiceStatus
+        {
+            Name = service.Name,
+            Port = service.Port,
+            State = owner.State,
+            Pid = owner.Pid,
+            Pids = owner.Pids,
+            SocketUid = owner.State == ServiceState.Foreign ? owner.SocketUid : null,
+            Note = owner.State == ServiceState.Foreign
+                ? $"port {owner.Port} listens, but its process cannot be seen{(owner.SocketUid is { } uid ? $" (the socket belongs to uid {uid})" : "")}"
+                : null,
+        };
+    }
 
     private static ServiceStatus FromPidfile(ServiceDefinition service, PidfileOwner owner) => new()
     {
@@ -57,5 +77,6 @@ public sealed class StatusReader
         Pid = owner.Pid,
         Pids = owner.Pid is { } pid ? [pid] : [],
         Note = owner.Warning,
+        Refusal = owner.State == ServiceState.Foreign ? owner.Warning : null,
     };
 }

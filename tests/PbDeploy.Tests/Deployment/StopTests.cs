@@ -144,6 +144,30 @@ public sealed class StopTests
         (await EventuallyAsync(() => scene.LiveProcesses().Count == 0, seconds: 5)).ShouldBeTrue();
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stop_stops_every_worker_whose_master_died_and_reports_no_dead_pid_as_surviving(bool workersIgnoreTerm)
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Service("web", new { port, start = "true", stop_timeout = 1 });
+        using var orphans = await TestService.StartAsync(
+            scene.Dir, ["--port", $"{port}", "--setsid", "--workers", "3", "--orphan-workers", .. workersIgnoreTerm ? ["--ignore-term"] : Array.Empty<string>()]);
+        (await EventuallyAsync(() => !IsAlive(orphans.Pid))).ShouldBeTrue("the master died");
+        Owner(port).Pids.ShouldBe([.. orphans.Workers.Order()]);
+
+        var result = await scene.StopAsync();
+
+        var outcome = Outcome(result, "web", Phase.Stop);
+        outcome.Action.ShouldBe(ServiceAction.Stopped, outcome.Message);
+        orphans.Workers.ShouldContain(outcome.OldPid!.Value);
+        outcome.Message.ShouldBe(workersIgnoreTerm ? "killed with SIGKILL: still running after its stop_timeout of 1 s" : null);
+        orphans.Workers.ShouldAllBe(w => !IsAlive(w), "every worker was stopped and waited for");
+        Owner(port).State.ShouldBe(ServiceState.Stopped);
+        TestService.IsFree(port).ShouldBeTrue();
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Stopping_a_stopped_service_says_it_was_not_running()
     {

@@ -50,6 +50,28 @@ public sealed class PortOwnerTests
         owner.Pids.Count.ShouldBe(5);
     }
 
+    public static TheoryData<FinderMethod, bool> OrphanCases => new()
+    {
+        { FinderMethod.Netlink, true }, { FinderMethod.Netlink, false }, { FinderMethod.ProcNet, true }, { FinderMethod.ProcNet, false },
+    };
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(OrphanCases))]
+    public async Task Workers_whose_master_died_are_all_found_and_the_topmost_of_them_is_the_pid(FinderMethod method, bool masterLedItsGroup)
+    {
+        using var dir = new TempDirectory();
+        using var service = await TestService.StartAsync(dir, [.. masterLedItsGroup ? ["--setsid"] : Array.Empty<string>(), "--workers", "3", "--orphan-workers"]);
+        await WaitUntil(() => Signals.Describe(service.Pid) is not { IsZombie: false });
+        service.Workers.ShouldAllBe(w => Signals.Describe(w)!.ParentPid != service.Pid, "the workers are orphans now");
+
+        var owner = new ProcessFinder(method).FindPortOwner(service.Port);
+
+        owner.State.ShouldBe(ServiceState.Running);
+        owner.Pids.ShouldBe([.. service.Workers.Order()]);
+        var oldest = service.Workers.Select(w => Signals.Describe(w)!).OrderBy(w => w.StartTicks).ThenBy(w => w.Pid).First();
+        owner.Pid.ShouldBe(oldest.Pid);
+    }
+
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Methods))]
     public async Task A_free_port_is_stopped(FinderMethod method)

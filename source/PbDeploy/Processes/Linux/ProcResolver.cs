@@ -5,8 +5,8 @@ namespace PbDeploy.Processes.Linux;
 /// <summary>
 /// Port owners on Linux: the LISTEN sockets from netlink (or <c>/proc/net</c>), then their holders from one pass over
 /// <c>/proc/*/fd</c> for all ports at once, reading no more processes than needed: first those of the sockets' uids,
-/// then the others only for sockets still without a holder; then up the parent chain to the master and down its
-/// descendants for the workers.
+/// then the others only for sockets still without a holder; then up the parent chain to the master, across to the
+/// members of a dead master's process group (its orphaned workers), and down the descendants for the workers.
 /// </summary>
 internal static class ProcResolver
 {
@@ -25,6 +25,7 @@ internal static class ProcResolver
         var scan = new HolderScan(proc, [.. sockets.Select(s => s.Inode)]);
         ScanByOwner(proc, scan, [.. sockets.Select(s => s.Uid)]);
         ClimbToMasters(proc, scan);
+        ScanOrphanedGroups(proc, scan);
         ScanDescendants(proc, scan);
 
         var stats = new Dictionary<int, ProcessInfo>();
@@ -73,6 +74,83 @@ internal static class ProcResolver
                 current = info.ParentPid;
             }
         }
+    }
+
+    /// <summary>
+    /// Workers whose master died were handed to init or a subreaper: they are neither ancestors nor descendants of the
+    /// holder found first, so the climb and the descent miss them. They keep the dead master's process group, though,
+    /// and its parent. A topmost holder that does not lead its group, and whose group leader is not one of its
+    /// ancestors, may have such siblings: read the fds of every other member of that group; where the group cannot be
+    /// named (0: its leader lives outside this PID namespace), of its siblings in the same group and session. A live
+    /// master that leads its group (a detached or daemonized server, a systemd service) never costs this pass.
+    /// </summary>
+    private static void ScanOrphanedGroups(ProcFs proc, HolderScan scan)
+    {
+        var groups = new HashSet<int>();
+        var siblingsOf = new List<ProcessInfo>();
+        foreach (var pid in scan.Holders.Keys.ToList())
+        {
+            if (proc.Stat(pid) is not { } holder || scan.Holders.ContainsKey(holder.ParentPid) || holder.ProcessGroup == holder.Pid)
+            {
+                continue; // gone, a worker under a holder, or a group leader
+            }
+
+            if (holder.ProcessGroup > 1 && !HasAncestor(proc, holder, holder.ProcessGroup))
+            {
+                _ = groups.Add(holder.ProcessGroup);
+            }
+            else if (holder.ProcessGroup <= 1 && holder.ParentPid > 0)
+            {
+                siblingsOf.Add(holder);
+            }
+        }
+
+        foreach (var holder in siblingsOf)
+        {
+            foreach (var sibling in proc.Children(holder.ParentPid) ?? AllChildren(proc).GetValueOrDefault(holder.ParentPid) ?? [])
+            {
+                if (!scan.Checked.ContainsKey(sibling)
+                    && proc.Stat(sibling) is { IsZombie: false } other && other.ProcessGroup == holder.ProcessGroup && other.Session == holder.Session)
+                {
+                    _ = scan.Check(sibling);
+                }
+            }
+        }
+
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var pid in proc.ListPids())
+        {
+            if (!scan.Checked.ContainsKey(pid) && proc.Stat(pid) is { IsZombie: false } member && groups.Contains(member.ProcessGroup))
+            {
+                _ = scan.Check(pid);
+            }
+        }
+    }
+
+    private static bool HasAncestor(ProcFs proc, ProcessInfo process, int ancestor)
+    {
+        var seen = new HashSet<int>();
+        var current = process;
+        while (current.ParentPid > 0 && seen.Add(current.ParentPid))
+        {
+            if (current.ParentPid == ancestor)
+            {
+                return true;
+            }
+
+            if (proc.Stat(current.ParentPid) is not { } parent)
+            {
+                return false;
+            }
+
+            current = parent;
+        }
+
+        return false;
     }
 
     private static void ScanDescendants(ProcFs proc, HolderScan scan)

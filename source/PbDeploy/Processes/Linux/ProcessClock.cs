@@ -15,4 +15,15 @@ internal static class ProcessClock
         var boot = DateTime.UtcNow - TimeSpan.FromSeconds(seconds);
         return boot + TimeSpan.FromSeconds((double)process.StartTicks / TicksPerSecond);
     }
+
+    /// <summary>
+    /// Now, in the clock ticks after boot that <c>/proc/PID/stat</c> gives start times in: a process started after this
+    /// call has a start time no lower (both are the boot clock, cut to the tick; decimal arithmetic, so no rounding up).
+    /// </summary>
+    public static ulong NowTicks()
+    {
+        var uptime = File.ReadAllText("/proc/uptime");
+        var seconds = decimal.Parse(uptime.AsSpan(0, uptime.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+        return (ulong)decimal.Floor(seconds * TicksPerSecond);
+    }
 }
