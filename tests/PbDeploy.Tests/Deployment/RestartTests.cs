@@ -16,8 +16,9 @@ public sealed class RestartTests
         var started = Outcome(await scene.DeployAsync(), "web");
         started.Action.ShouldBe(ServiceAction.Started);
         var master = started.Pid!.Value;
+        // The server writes its state file just after it listens, and readiness returns as soon as it listens.
+        (await EventuallyAsync(() => Workers(scene).Count == 2)).ShouldBeTrue();
         var oldWorkers = Workers(scene);
-        oldWorkers.Count.ShouldBe(2);
 
         var result = await scene.DeployAsync();
 
