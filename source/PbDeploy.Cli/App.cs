@@ -10,11 +10,13 @@ internal static class App
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var console = new CliConsole(stdout, stderr);
-        var manifest = new Option<string?>("--manifest", "-m")
-        {
-            Description = "The manifest to use (default: pbdeploy.json in this folder or the nearest parent)",
-            Recursive = true,
-        };
+        var manifest = PathValue.NonEmpty(
+            new Option<string?>("--manifest", "-m")
+            {
+                Description = "The manifest to use (default: pbdeploy.json in this folder or the nearest parent)",
+                Recursive = true,
+            },
+            "--manifest");
 
         var deploy = new Command("deploy", "Start each stopped service, restart each running one (the default command)");
         DeployCommands.AddDeploy(deploy, manifest, console);
