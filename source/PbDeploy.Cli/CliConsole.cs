@@ -43,7 +43,7 @@ internal sealed class CliConsole
 
     private static IAnsiConsole Create(TextWriter stdout)
     {
-        var interactive = stdout == Console.Out && !Console.IsOutputRedirected;
+        var interactive = (stdout == Console.Out || (stdout is GuardedWriter guarded && guarded.Inner == Console.Out)) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
@@ -67,6 +67,9 @@ internal sealed class CliConsole
     public void Announce(string line, bool toStderr) => _announcement = (line, toStderr);
 
     public void Error(string message) => _stderr.WriteLine($"pbdeploy: error: {message}");
+
+    /// <summary>A line for people that is neither an error nor a warning, on stderr: <c>pbdeploy: SIGHUP received: ...</c>.</summary>
+    public void Note(string message) => _stderr.WriteLine($"pbdeploy: {message}");
 
     public void Warning(string message) => _stderr.WriteLine($"pbdeploy: warning: {message}");
 
