@@ -10,11 +10,13 @@ internal static class App
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var console = new CliConsole(stdout, stderr);
-        var manifest = new Option<string?>("--manifest", "-m")
-        {
-            Description = "The manifest to use (default: pbdeploy.json in this folder or the nearest parent)",
-            Recursive = true,
-        };
+        var manifest = PathValue.NonEmpty(
+            new Option<string?>("--manifest", "-m")
+            {
+                Description = "The manifest to use (default: pbdeploy.json in this folder or the nearest parent)",
+                Recursive = true,
+            },
+            "--manifest");
 
         var deploy = new Command("deploy", "Start each stopped service, restart each running one (the default command)");
         DeployCommands.AddDeploy(deploy, manifest, console);
@@ -40,16 +42,40 @@ internal static class App
             return ExitCodes.Usage;
         }
 
+        using var interruption = new Interruption(console);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration
+            var invocation = parsed.InvokeAsync(
+                new InvocationConfiguration
+                {
+                    Output = stdout,
+                    Error = stderr,
+                    EnableDefaultExceptionHandler = false,
+                    // Signals are ours (Interruption): SIGHUP must stop a run as SIGINT and SIGTERM do.
+                    ProcessTerminationTimeout = null,
+                },
+                interruption.Token);
+            // Once a signal came, the run has this long to stop what it runs (as the Cake addin's); then pbdeploy exits anyway.
+            var grace = interruption.Signalled.ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(15)), TaskScheduler.Default).Unwrap();
+            if (await Task.WhenAny(invocation, grace) != invocation)
             {
-                Output = stdout,
-                Error = stderr,
-                EnableDefaultExceptionHandler = false,
-                // Ctrl-C or SIGTERM cancels the run; leave time to stop the commands and half-started services it was running.
-                ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
-            });
+                console.Error($"interrupted by {interruption.Signal}: what runs did not stop within 15 s; run pbdeploy status to see what runs.");
+                return ExitCodes.ServiceFailed;
+            }
+
+            var code = await invocation;
+            if (interruption.Signal is { } signal && code == ExitCodes.Success)
+            {
+                console.Error($"interrupted by {signal} as the command finished its work; run it again to be sure of its result.");
+                return ExitCodes.ServiceFailed;
+            }
+
+            return code;
+        }
+        catch (OperationCanceledException) when (interruption.Signal is { } signal)
+        {
+            console.Error($"interrupted by {signal}: what was running was stopped and nothing more was done.");
+            return ExitCodes.ServiceFailed;
         }
         catch (DeployLockedException e)
         {

@@ -1,3 +1,14 @@
 using PbDeploy.Cli;
 
-return await App.RunAsync(args, Console.Out, Console.Error);
+StandardStreams.OpenClosedOnDevNull();
+var stdout = new GuardedWriter(Console.Out);
+var stderr = new GuardedWriter(Console.Error);
+var code = await App.RunAsync(args, stdout, stderr);
+if (stdout.Failure is { } failure && !stdout.ReaderGone && code == ExitCodes.Success)
+{
+    // The work was done, but its report was lost (a full disk): a script must not take the missing output for success.
+    stderr.WriteLine($"pbdeploy: error: the output could not be written to stdout ({failure}); the run itself finished, run pbdeploy status to see the state.");
+    code = ExitCodes.ServiceFailed;
+}
+
+return code;

@@ -17,7 +17,7 @@ public sealed class DeployTasksTests
         var web = TestService.FreePort();
         var api = TestService.FreePort();
         using var cleanup = new PortCleanup(web, api);
-        _ = Manifests.Write(dir, $$"""
+        var manifest = Manifests.Write(dir, $$"""
             "web": {{Manifests.Server(web, extra: """, "depends_on": ["api"], "before": "echo before-web", "after": "echo after-web" """)}},
             "api": {{Manifests.Server(api, extra: """, "after": "echo after-api" """)}}
             """);
@@ -35,6 +35,7 @@ public sealed class DeployTasksTests
         var stopRun = await CakeRunner.RunAsync(dir, script, "--target=Stop");
 
         deployRun.ExitCode.ShouldBe(0, deployRun.Output);
+        deployRun.Output.ShouldContain($"PbDeploy: manifest: {manifest}");
         webAfterDeploy.State.ShouldBe(ServiceState.Running);
         apiState.ShouldBe(ServiceState.Running);
         deployRun.IndexOf("user task: Publish").ShouldBeLessThan(deployRun.IndexOf("web: before: echo before-web"));

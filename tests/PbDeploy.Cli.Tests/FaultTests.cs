@@ -58,6 +58,7 @@ public sealed class FaultTests
     [Theory(Timeout = 120_000)]
     [InlineData(2, "SIGINT")]
     [InlineData(15, "SIGTERM")]
+    [InlineData(1, "SIGHUP")]
     public async Task An_interrupted_pbdeploy_exits_1_promptly_says_what_was_done_and_leaves_no_child_nor_temporary_file(int signal, string name)
     {
         using var dir = new TempDirectory($"interrupt-{name}");
@@ -120,6 +121,58 @@ public sealed class FaultTests
             if (group > 0)
             {
                 _ = Kill(-group, 9);
+            }
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task SIGUSR1_SIGUSR2_and_SIGPIPE_neither_kill_pbdeploy_nor_stop_its_deploy()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(TestService.Script, dir.Combine("testservice.py"));
+        var port = TestService.FreePort();
+        using var cleanup = new PortCleanup(port);
+        var manifest = dir.Write("pbdeploy.json", $$"""
+            { "services": { "web": { "port": {{port}}, "start": "exec python3 {project_dir}/testservice.py --port {port}", "daemonizes": false, "stop_timeout": 5,
+                "before": "touch {project_dir}/waiting; while [ ! -e {project_dir}/go ]; do sleep 0.1; done; echo before done" } } }
+            """);
+        var stdout = dir.Combine("stdout.txt");
+        var stderr = dir.Combine("stderr.txt");
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = dir.Path };
+        foreach (var arg in (string[])["-c", "exec dotnet \"$0\" --manifest \"$1\" </dev/null >\"$2\" 2>\"$3\"", Pbdeploy.ToolDll, manifest, stdout, stderr])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var tool = Process.Start(start)!;
+        try
+        {
+            await Wait.Until(() => File.Exists(dir.Combine("waiting")) || tool.HasExited, TimeSpan.FromSeconds(60), "the before command");
+            foreach (var signal in (int[])[10, 12, 13])
+            {
+                Kill(tool.Id, signal).ShouldBe(0);
+                await Task.Delay(300);
+            }
+
+            tool.HasExited.ShouldBeFalse(File.ReadAllText(stdout) + File.ReadAllText(stderr));
+            File.WriteAllText(dir.Combine("go"), "");
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                await tool.WaitForExitAsync(timeout.Token);
+            }
+
+            var errors = File.ReadAllText(stderr);
+            tool.ExitCode.ShouldBe(0, File.ReadAllText(stdout) + errors);
+            File.ReadAllText(stdout).ShouldContain("web: started");
+            errors.ShouldContain("pbdeploy: warning: SIGUSR1 ignored; send SIGTERM or SIGINT to stop pbdeploy");
+            errors.ShouldContain("pbdeploy: warning: SIGUSR2 ignored; send SIGTERM or SIGINT to stop pbdeploy");
+            (await Pbdeploy.RunAsync("stop", "--manifest", manifest)).ExitCode.ShouldBe(0);
+        }
+        finally
+        {
+            if (!tool.HasExited)
+            {
+                tool.Kill();
             }
         }
     }

@@ -26,10 +26,10 @@ public sealed class RenderCommandTests
         var second = await Pbdeploy.RunAsync("render", "nginx", "--manifest", manifest);
 
         first.ExitCode.ShouldBe(0, first.Stderr);
-        first.Stdout.ShouldBe("nginx: nginx.conf written\napp: app.ini written\n");
+        first.Stdout.ShouldBe($"manifest: {manifest}\nnginx: nginx.conf written\napp: app.ini written\n");
         File.ReadAllText(dir.Combine("nginx.conf")).ShouldBe($"events {{ }}\nhttp {{ server {{ listen {port}; root {dir.Path}/www; }} }}\n");
         File.ReadAllText(dir.Combine("app.ini")).ShouldBe("[app]\ndomain = example.org\n");
-        second.Stdout.ShouldBe("nginx: nginx.conf unchanged\n");
+        second.Stdout.ShouldBe($"manifest: {manifest}\nnginx: nginx.conf unchanged\n");
     }
 
     [Fact(Timeout = 60_000)]

@@ -27,7 +27,7 @@ public sealed class StatusCommandTests
         var result = await Pbdeploy.RunAsync("status", "--json", "--manifest", manifest);
 
         result.ExitCode.ShouldBe(0, result.Stderr);
-        result.Stderr.ShouldBeEmpty();
+        result.Stderr.ShouldBe($"pbdeploy: manifest: {manifest}\n", "stdout is JSON alone; which manifest was used goes to stderr");
         var expected = $$"""
             [
               { "name": "web", "port": {{web.Port}}, "pidfile": null, "state": "running", "pid": {{web.Pid}}, "pids": [{{string.Join(", ", web.Workers.Append(web.Pid).Order())}}] },
@@ -109,7 +109,7 @@ public sealed class StatusCommandTests
         Normalize(result.Stdout).ShouldBe(Normalize($$"""
             [ { "name": "web", "port": {{rootService.Port}}, "pidfile": null, "state": "foreign", "pid": null, "pids": [] } ]
             """));
-        result.Stderr.Trim().ShouldBe($"pbdeploy: warning: web: port {rootService.Port} listens, but its process cannot be seen (the socket belongs to uid 0)");
+        result.Stderr.Trim().ShouldBe($"pbdeploy: manifest: {manifest}\npbdeploy: warning: web: port {rootService.Port} listens, but its process cannot be seen (the socket belongs to uid 0)");
     }
 
     [Fact(Timeout = 60_000)]

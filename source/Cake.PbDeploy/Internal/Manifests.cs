@@ -15,6 +15,8 @@ internal static class Manifests
         ArgumentNullException.ThrowIfNull(manifest);
         var path = manifest.MakeAbsolute(context.Environment).FullPath;
         var loaded = Run(() => ManifestLoader.Load(path));
+        // Which manifest runs, as the CLI says it: the one Cake was given may not be the one a reader expects.
+        context.Log.Information("PbDeploy: manifest: {0}", loaded.Path);
         foreach (var warning in loaded.Warnings)
         {
             context.Log.Warning("{0}", warning.ToString());

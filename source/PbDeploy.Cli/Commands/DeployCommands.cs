@@ -9,20 +9,25 @@ internal static class DeployCommands
 {
     public static Option<double> LockTimeoutOption()
     {
-        var option = new Option<double>("--lock-timeout")
+        return new Option<double>("--lock-timeout")
         {
             Description = "Seconds to wait for another deploy of the same project to finish",
             DefaultValueFactory = _ => 600,
-        };
-        option.Validators.Add(result =>
-        {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!double.IsFinite(seconds) || seconds < 0 || seconds > 86_400)
+            // Parsed here, not by System.CommandLine's converter: a bad value is then one usage line (exit 2), never
+            // an exception thrown when a validator or the action reads the value.
+            CustomParser = result =>
             {
-                result.AddError($"--lock-timeout must be a number of seconds from 0 to 86400, got {result.Tokens.FirstOrDefault()?.Value}");
-            }
-        });
-        return option;
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                    && double.IsFinite(seconds) && seconds is >= 0 and <= 86_400)
+                {
+                    return seconds;
+                }
+
+                result.AddError($"--lock-timeout must be a number of seconds from 0 to 86400, got '{text}'");
+                return 0;
+            },
+        };
     }
 
     /// <summary>Adds the deploy arguments and action to <paramref name="command"/> (the root command, and <c>deploy</c>).</summary>

@@ -12,12 +12,16 @@ internal static class ImportCommand
 {
     public static Command Create(CliConsole console)
     {
-        var settings = new Argument<string?>("settings")
-        {
-            Arity = ArgumentArity.ZeroOrOne,
-            Description = $"The Python tool's settings file (default: {PythonSettingsImporter.SettingsFileName} in this folder)",
-        };
-        var output = new Option<string?>("--output", "-o") { Description = $"The manifest to write (default: {ManifestLoader.FileName} beside the settings file)" };
+        var settings = PathValue.NonEmpty(
+            new Argument<string?>("settings")
+            {
+                Arity = ArgumentArity.ZeroOrOne,
+                Description = $"The Python tool's settings file (default: {PythonSettingsImporter.SettingsFileName} in this folder)",
+            },
+            "the settings file");
+        var output = PathValue.NonEmpty(
+            new Option<string?>("--output", "-o") { Description = $"The manifest to write (default: {ManifestLoader.FileName} beside the settings file)" },
+            "--output");
         var force = new Option<bool>("--force", "-f") { Description = "Replace the output file if it exists" };
         var command = new Command("import", $"Convert pbdeploy 1.2's {PythonSettingsImporter.SettingsFileName} to {ManifestLoader.FileName} (runs it with python3)")
         {

@@ -14,7 +14,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show which services run, with their pids") { services, json };
         command.SetAction(parsed =>
         {
-            var manifest = ManifestOption.Load(parsed.GetValue(manifestOption), console);
+            var manifest = ManifestOption.Load(parsed.GetValue(manifestOption), console, machineOutput: parsed.GetValue(json));
             var selected = manifest.Select(parsed.GetValue(services) ?? []);
             var statuses = new StatusReader().Read(manifest, selected);
             if (parsed.GetValue(json))

@@ -83,7 +83,77 @@ internal sealed partial class ManifestJson
                 $"the manifest must be a JSON object {{ \"services\": {{ ... }} }}, got {Describe(token)}");
         }
 
+        CheckNumbers(path, lines, root);
         return new ManifestJson(path, text, root);
+    }
+
+    /// <summary>
+    /// Refuses numbers that are not JSON but that Newtonsoft's lenient reader takes: <c>0100</c> (read as octal 64),
+    /// <c>0x1F90</c>, <c>+80</c>, <c>.5</c>, <c>NaN</c>, <c>Infinity</c>. It checks the number's text in the file, the
+    /// first bad one in file order.
+    /// </summary>
+    private static void CheckNumbers(string path, string[] lines, JObject root)
+    {
+        foreach (var token in root.DescendantsAndSelf())
+        {
+            if (token.Type is not (JTokenType.Integer or JTokenType.Float) || !((IJsonLineInfo)token).HasLineInfo())
+            {
+                continue;
+            }
+
+            var info = (IJsonLineInfo)token;
+            var column = StartColumn(lines, info.LineNumber, info.LinePosition);
+            if (info.LineNumber < 1 || info.LineNumber > lines.Length || column < 1 || column > lines[info.LineNumber - 1].Length)
+            {
+                continue;
+            }
+
+            var text = lines[info.LineNumber - 1];
+            var end = column - 1;
+            while (end < text.Length && !IsDelimiter(text[end]) && text[end] != '/')
+            {
+                end++;
+            }
+
+            var raw = text[(column - 1)..end];
+            if (!StrictNumber().IsMatch(raw))
+            {
+                throw new ManifestException(new SourceLocation(path, info.LineNumber, column), $"invalid JSON: {raw} is not a JSON number; {HowToWrite(raw, token)}");
+            }
+        }
+    }
+
+    private static string HowToWrite(string raw, JToken token)
+    {
+        var unsigned = raw.TrimStart('-', '+');
+        var sign = raw.StartsWith('-') ? "-" : "";
+        if (unsigned.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"JSON has no hexadecimal, write it in decimal: {FormatNumber(token)}";
+        }
+
+        if (unsigned.Length > 1 && unsigned[0] == '0' && char.IsAsciiDigit(unsigned[1]))
+        {
+            var trimmed = unsigned.TrimStart('0');
+            return $"JSON has no leading zeros (nor octal), write {sign}{(trimmed.Length == 0 || !char.IsAsciiDigit(trimmed[0]) ? "0" + trimmed : trimmed)}";
+        }
+
+        if (raw.StartsWith('+'))
+        {
+            return $"JSON has no leading '+', write {unsigned}";
+        }
+
+        if (unsigned.StartsWith('.'))
+        {
+            return $"a JSON number starts with a digit, write {sign}0{unsigned}";
+        }
+
+        if (unsigned.EndsWith('.'))
+        {
+            return $"a JSON number has digits after its '.', write {sign}{unsigned.TrimEnd('.')}";
+        }
+
+        return "write a decimal number such as 8080 or 1.5";
     }
 
     /// <summary>Where <paramref name="token"/> starts: a property's key, a value's first character.</summary>
@@ -111,7 +181,8 @@ internal sealed partial class ManifestJson
         JTokenType.Null or JTokenType.Undefined => "null",
         JTokenType.String => Quote((string)token!),
         JTokenType.Boolean => (bool)token ? "true" : "false",
-        JTokenType.Float => FormatNumber(token),
+        // 1e3 is a JSON number with a fraction part (a float): shown as 1000.0, so "an integer, got 1000" never happens.
+        JTokenType.Float => FormatNumber(token) is var f && f.All(c => char.IsAsciiDigit(c) || c == '-') ? f + ".0" : f,
         _ => token.ToString(Formatting.None),
     };
 
@@ -310,6 +381,9 @@ internal sealed partial class ManifestJson
 
         return lines;
     }
+
+    [GeneratedRegex("^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$")]
+    private static partial Regex StrictNumber();
 
     [GeneratedRegex("^Property with the name '(.*)' already exists")]
     private static partial Regex DuplicateKey();

@@ -13,7 +13,11 @@ public static class ManifestLoader
     /// <summary>The settings a service may have; any other key of a service is a template variable.</summary>
     public static IReadOnlyList<string> ServiceSettings => ServiceReader.Settings;
 
-    /// <summary>The <c>pbdeploy.json</c> in <paramref name="startDirectory"/> or its nearest parent.</summary>
+    /// <summary>
+    /// The <c>pbdeploy.json</c> in <paramref name="startDirectory"/> or its nearest parent. The nearest one is returned
+    /// whoever owns it: <see cref="Load(string)"/> then refuses an untrusted one with a message, rather than the
+    /// search passing it silently for one further up.
+    /// </summary>
     /// <exception cref="PbDeployException">There is none.</exception>
     public static string Find(string startDirectory)
     {
@@ -32,39 +36,23 @@ public static class ManifestLoader
             $"no {FileName} in {start} or any parent folder; create one or pass --manifest PATH");
     }
 
-    /// <summary>Loads and validates a manifest.</summary>
+    /// <summary>
+    /// Loads and validates a manifest, if the caller may trust it (<see cref="ManifestTrust.FromEnvironment"/>): it and
+    /// its folder belong to the caller or root (or an owner the environment trusts), and no other user could have
+    /// written or replaced it.
+    /// </summary>
     /// <exception cref="ManifestException">The manifest is invalid; the message names file, line, column and key.</exception>
-    /// <exception cref="PbDeployException">The file does not exist or cannot be read.</exception>
-    public static DeployManifest Load(string path)
+    /// <exception cref="PbDeployException">The file does not exist, cannot be read, is not a regular file, is too large or is not trusted.</exception>
+    public static DeployManifest Load(string path) => Load(path, ManifestTrust.FromEnvironment());
+
+    /// <summary>Loads and validates a manifest, if <paramref name="trust"/> allows it.</summary>
+    /// <inheritdoc cref="Load(string)"/>
+    public static DeployManifest Load(string path, ManifestTrust trust)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(trust);
         var fullPath = Path.GetFullPath(path);
-        return Parse(fullPath, ReadBytes(fullPath));
-    }
-
-    private static byte[] ReadBytes(string fullPath)
-    {
-        if (Directory.Exists(fullPath))
-        {
-            throw new PbDeployException($"manifest {fullPath} is a folder; pass the path of the {FileName} file");
-        }
-
-        try
-        {
-            return File.ReadAllBytes(fullPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new PbDeployException($"manifest {fullPath} does not exist; create it or pass another --manifest PATH", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new PbDeployException($"cannot read manifest {fullPath}: permission denied", e);
-        }
-        catch (IOException e)
-        {
-            throw new PbDeployException($"cannot read manifest {fullPath}: {e.Message}", e);
-        }
+        return Parse(fullPath, ManifestFile.Read(fullPath, trust));
     }
 
     private static DeployManifest Parse(string fullPath, byte[] bytes)

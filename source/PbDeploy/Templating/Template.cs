@@ -12,10 +12,14 @@ namespace PbDeploy.Templating;
 /// spaces). So <c>server { listen 80; }</c>, <c>{}</c>, <c>{ }</c>, <c>{1,2}</c>, <c>{a b}</c> and a lone <c>}</c>
 /// are literal text, while <c>${HOME}</c> in a shell command is a reference to the variable <c>HOME</c> (write
 /// <c>$HOME</c>, or <c>${{HOME}}</c> for a literal <c>${HOME}</c>). Rendering is one pass; values are inserted as
-/// they are, not rendered again.
+/// they are, not rendered again and not quoted: in a command, a value holding <c>;</c> or <c>$(...)</c> is shell.
+/// <c>{name:q}</c> inserts the value quoted for POSIX sh (one word, taken literally); any other format after the
+/// <c>:</c> is an error.
 /// </remarks>
 public static class Template
 {
+    private const string QuoteSpec = "q";
+
     private static readonly SearchValues<char> Braces = SearchValues.Create("{}");
 
     /// <summary>Renders <paramref name="text"/>, which starts at <paramref name="origin"/> (for error positions).</summary>
@@ -61,16 +65,24 @@ public static class Template
                 builder.Append('{');
                 position = brace + 2;
             }
-            else if (ReferenceLength(rest) is var length and > 0)
+            else if (ReferenceLength(rest, out var nameLength) is var length and > 0)
             {
-                var reference = text.Substring(brace + 1, length);
+                var reference = text.Substring(brace + 1, nameLength);
+                var spec = length > nameLength ? text.Substring(brace + 2 + nameLength, length - nameLength - 1) : null;
+                if (spec is not null and not QuoteSpec)
+                {
+                    throw new TemplateException(
+                        locate(brace),
+                        $"unknown format ':{spec}' in {{{reference}:{spec}}}; the one format is ':q', the value quoted for the shell, as in {{{reference}:q}}");
+                }
+
                 var error = scope.Resolve(reference, out var value);
                 if (error is not null)
                 {
                     throw new TemplateException(locate(brace), error);
                 }
 
-                builder.Append(value);
+                builder.Append(spec is QuoteSpec ? ShellQuote(value!) : value);
                 position = brace + length + 2;
             }
             else
@@ -88,10 +100,12 @@ public static class Template
 
     /// <summary>
     /// The length of the reference at the start of <paramref name="text"/> (just after a <c>{</c>) when it is
-    /// followed by <c>}</c>; 0 when the brace is literal.
+    /// followed by <c>}</c>, format spec included (<c>name:q</c>); 0 when the brace is literal.
+    /// <paramref name="nameLength"/> is the length of the name alone.
     /// </summary>
-    private static int ReferenceLength(ReadOnlySpan<char> text)
+    private static int ReferenceLength(ReadOnlySpan<char> text, out int nameLength)
     {
+        nameLength = 0;
         var i = 0;
         while (true)
         {
@@ -113,7 +127,14 @@ public static class Template
 
             if (text[i] == '}')
             {
+                nameLength = i;
                 return i;
+            }
+
+            if (text[i] == ':')
+            {
+                nameLength = i;
+                return SpecLength(text[(i + 1)..]) is var spec and > 0 ? i + 1 + spec : 0;
             }
 
             if (text[i] != '.')
@@ -124,6 +145,26 @@ public static class Template
             i++;
         }
     }
+
+    /// <summary>
+    /// The length of a format spec (after the <c>:</c>) when a <c>}</c> ends it: ASCII letters only, so that the
+    /// shell's <c>${X:-default}</c>, <c>${X:=v}</c>, <c>${X:+v}</c>, <c>${X:?msg}</c> and <c>${X:2}</c> stay literal
+    /// text as they always were; 0 otherwise, and the brace is literal (<c>{a: b}</c>, <c>{a:}</c>). A later format
+    /// (Python's <c>:d</c>, <c>:x</c>) is a letter too; one with signs or digits would widen this.
+    /// </summary>
+    private static int SpecLength(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        while (i < text.Length && char.IsAsciiLetter(text[i]))
+        {
+            i++;
+        }
+
+        return i > 0 && i < text.Length && text[i] == '}' ? i : 0;
+    }
+
+    /// <summary><paramref name="value"/> as one word of POSIX sh: in single quotes, each <c>'</c> written <c>'\''</c>.</summary>
+    internal static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>The location of <paramref name="offset"/> in <paramref name="text"/>, which starts at <paramref name="origin"/>.</summary>
     internal static SourceLocation Locate(string text, int offset, SourceLocation origin)

@@ -136,4 +136,54 @@ public class TemplateLanguageTests
     [Fact]
     public void A_reference_may_contain_dashes_and_underscores() =>
         Render("{my-key}/{_x}", Scope("""{ "my-key": "a", "_x": "b" }""")).ShouldBe("a/b");
+
+    [Theory]
+    [InlineData("plain", "'plain'")]
+    [InlineData("", "''")]
+    [InlineData("a b", "'a b'")]
+    [InlineData("a; touch pwned", "'a; touch pwned'")]
+    [InlineData("$(touch pwned)", "'$(touch pwned)'")]
+    [InlineData("it's \"quoted\"", "'it'\\''s \"quoted\"'")]
+    [InlineData("line\nbreak", "'line\nbreak'")]
+    public void A_q_reference_inserts_the_value_in_single_quotes_with_each_quote_closed_escaped_and_reopened(string value, string expected) =>
+        Render("echo {x:q}", Scope("{ \"x\": " + Newtonsoft.Json.JsonConvert.ToString(value) + " }")).ShouldBe("echo " + expected);
+
+    [Fact]
+    public void A_q_reference_works_on_every_kind_of_name() =>
+        Render("{port:q} {site.admin.mail:q} {name:q}", Web).ShouldBe("'8000' 'a@example.org' 'web'");
+
+    [Theory]
+    [InlineData("{port:d}", "d")]
+    [InlineData("{port:x}", "x")]
+    [InlineData("{site.title:Q}", "Q")]
+    [InlineData("{port:qq}", "qq")]
+    public void Any_other_format_is_an_error_naming_the_format_and_where_it_is(string text, string spec)
+    {
+        var error = Should.Throw<TemplateException>(() => Template.Render("run " + text, new SourceLocation("pbdeploy.json", 4, 17), Web));
+
+        error.Location.ShouldBe(new SourceLocation("pbdeploy.json", 4, 21));
+        error.Problem.ShouldBe($"unknown format ':{spec}' in {text}; the one format is ':q', the value quoted for the shell, as in {text[..text.IndexOf(':')]}:q}}");
+    }
+
+    [Fact]
+    public void A_q_reference_to_an_unknown_name_is_the_unknown_name_error() =>
+        Should.Throw<TemplateException>(() => Render("{domian:q}", Web)).Problem.ShouldStartWith("unknown variable 'domian'");
+
+    [Theory]
+    [InlineData("{a: b}")]
+    [InlineData("{port:}")]
+    [InlineData("{port: q}")]
+    [InlineData("{port:q }")]
+    [InlineData("{:q}")]
+    [InlineData("{{port:q}}")]
+    [InlineData("map { a:b c }")]
+    [InlineData("${port:-unset}")]
+    [InlineData("${port:=8000}")]
+    [InlineData("${port:+set}")]
+    [InlineData("${port:?not set}")]
+    [InlineData("${port:2}")]
+    [InlineData("${port:1:2}")]
+    [InlineData("{port:>10}")]
+    public void A_colon_not_followed_by_letters_and_a_closing_brace_leaves_the_brace_literal_as_in_shell_expansions(string text) =>
+        Render(text, Web).ShouldBe(text.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal));
 }
