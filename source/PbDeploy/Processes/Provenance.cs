@@ -28,11 +28,11 @@ internal sealed class Provenance
     public static Provenance SpawnedAs(int pid) => new(Signals.Describe(pid), null, null);
 
     /// <summary>Processes started from now on (call just before running the command that starts them).</summary>
-    public static Provenance StartedFromNow() => new(null, ProcessClock.NowTicks(), null);
+    public static Provenance StartedFromNow() => new(null, ProcessClock.NextTick(), null);
 
     /// <summary>Processes started from now on, and <paramref name="previousMaster"/> (as it is now) with its descendants.</summary>
     public static Provenance RestartOf(int? previousMaster) =>
-        new(null, ProcessClock.NowTicks(), previousMaster is { } pid ? Signals.Describe(pid) : null);
+        new(null, ProcessClock.NextTick(), previousMaster is { } pid ? Signals.Describe(pid) : null);
 
     /// <summary>The first of <paramref name="pids"/> that is not ours; null when they all are (or are gone).</summary>
     public int? FirstStranger(IEnumerable<int> pids)

@@ -17,10 +17,28 @@ internal static class ProcessClock
     }
 
     /// <summary>
-    /// Now, in the clock ticks after boot that <c>/proc/PID/stat</c> gives start times in: a process started after this
-    /// call has a start time no lower (both are the boot clock, cut to the tick; decimal arithmetic, so no rounding up).
+    /// The first tick after now, once it has come (a wait of at most one tick, 10 ms): every process started before
+    /// this call has a lower start time, and every process started after it an equal or higher one. With
+    /// the current tick instead, a process started just before the call, in the same tick, could not be told from
+    /// one started after it.
     /// </summary>
-    public static ulong NowTicks()
+    public static ulong NextTick()
+    {
+        var now = ReadTicks();
+        ulong next;
+        while ((next = ReadTicks()) <= now)
+        {
+            Thread.Sleep(1);
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Now, in the clock ticks after boot that <c>/proc/PID/stat</c> gives start times in (both are the boot clock, cut
+    /// to the tick; decimal arithmetic, so no rounding up).
+    /// </summary>
+    private static ulong ReadTicks()
     {
         var uptime = File.ReadAllText("/proc/uptime");
         var seconds = decimal.Parse(uptime.AsSpan(0, uptime.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
