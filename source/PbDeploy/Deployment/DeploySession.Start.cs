@@ -47,7 +47,8 @@ public sealed partial class DeploySession
         var command = context.Command(CommandKinds.Start)!;
         if (service.Daemonizes)
         {
-            var result = await RunCommandAsync(context, phase, CommandKinds.Start, command, cancellationToken).ConfigureAwait(false);
+            // Into the service's log: a server the command backgrounds keeps writing there, to a file that stays.
+            var result = await RunCommandAsync(context, phase, CommandKinds.Start, command, cancellationToken, context.LogPath).ConfigureAwait(false);
             if (!result.Exit.Succeeded)
             {
                 return CommandFailed(service, phase, CommandKinds.Start, result);
