@@ -10,7 +10,7 @@ internal static class LogFile
 {
     private const int SetStatusFlags = 4; // F_SETFL
 
-    /// <summary>Opens (creating it and its folders, 0700) the log at <paramref name="logPath"/> for appending.</summary>
+    /// <summary>Opens (creating it and its folders, 0700) the log at <paramref name="logPath"/> for appending, and for reading back what a command wrote.</summary>
     /// <returns>A close-on-exec descriptor above 2, so that it can be duplicated onto a child's stdout and stderr.</returns>
     /// <exception cref="PbDeployException">The log cannot or must not be written; the message names it and says what to do.</exception>
     public static int OpenAppend(string logPath)
@@ -40,7 +40,7 @@ internal static class LogFile
             throw NotRegular(path, special);
         }
 
-        var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NOFOLLOW | Libc.O_NONBLOCK, NativeFile.Private);
+        var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NOFOLLOW | Libc.O_NONBLOCK, NativeFile.Private);
         if (fd < 0)
         {
             var error = Libc.LastError;
