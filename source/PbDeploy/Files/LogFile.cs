@@ -29,15 +29,15 @@ internal static class LogFile
             throw new PbDeployException($"cannot create the folder {folder} for the log {path}: {why}; create the folder, writable for this user, or set 'log' to another file.", e);
         }
 
-        if (WritePlace.Problem(path) is { } problem)
-        {
-            throw new PbDeployException($"refusing to write the log {path}: {problem}, or set 'log' to another file.");
-        }
-
         // lstat first: opening a FIFO for writing would block until a reader comes (O_NONBLOCK below is the backstop).
         if (FileStat.Lstat(path) is { IsRegular: false } special)
         {
             throw NotRegular(path, special);
+        }
+
+        if (WritePlace.Problem(path) is { } problem)
+        {
+            throw new PbDeployException($"refusing to write the log {path}: {problem}, or set 'log' to another file.");
         }
 
         var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NOFOLLOW | Libc.O_NONBLOCK, NativeFile.Private);
