@@ -172,4 +172,20 @@ public sealed class PrivateFileTests
         outcome.Output.ShouldBe("cannot bind");
         File.ReadAllText(log).ShouldBe("from an earlier run\ncannot bind\n");
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_library_callers_command_without_a_project_writes_its_output_to_a_0600_file_of_the_users_0700_runtime_folder()
+    {
+        using var dir = new TempDirectory();
+        var command = "f=$(readlink /proc/$$/fd/1); d=$(dirname \"$f\"); echo \"$(stat -L -c '%a %u' /proc/$$/fd/1) $(stat -c '%a %u' \"$d\") $d $f\" > seen.txt; echo done";
+
+        var result = await PbDeploy.Processes.ShellCommand.RunAsync(command, dir.Path, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, CancellationToken.None);
+
+        result.Output.ShouldBe("done\n");
+        var seen = File.ReadAllText(dir.Combine("seen.txt")).Trim().Split(' ');
+        seen[..4].ShouldBe(["600", "0", "700", "0"]);
+        seen[4].ShouldNotBe(Path.GetTempPath().TrimEnd('/'), "not in a folder every user can write");
+        Path.GetDirectoryName(seen[5]).ShouldBe(seen[4]);
+        File.Exists(seen[5]).ShouldBeFalse("the output file is removed");
+    }
 }
