@@ -11,6 +11,8 @@ namespace PbDeploy.Files;
 /// </summary>
 internal sealed class PrivateFolder : IDisposable
 {
+    private const int Permission = 13; // EACCES
+    private const int ReadOnly = 30; // EROFS
     private int _fd;
 
     private PrivateFolder(int fd, string path)
@@ -23,11 +25,23 @@ internal sealed class PrivateFolder : IDisposable
 
     public int Fd => _fd;
 
-    /// <summary>The project's <c>.pbdeploy</c> folder, created 0700 if missing.</summary>
-    public static PrivateFolder ForProject(string projectDir) => Open(System.IO.Path.Combine(projectDir, ".pbdeploy"));
+    /// <summary>
+    /// The project's <c>.pbdeploy</c> folder, created 0700 if missing; this user's runtime folder when the project's
+    /// folder is one this user cannot write (or is read-only), so that commands still run there as they always did.
+    /// </summary>
+    public static PrivateFolder ForProject(string projectDir)
+    {
+        var path = System.IO.Path.Combine(projectDir, ".pbdeploy");
+        var created = NativeFile.MakeFolder(Libc.AT_FDCWD, path);
+        return created is Libc.EPERM or Permission or ReadOnly && FileStat.Lstat(path) is null ? ForUser() : Open(path, created);
+    }
 
     /// <summary>This user's runtime folder (see <see cref="UserPath"/>), created 0700 if missing.</summary>
-    public static PrivateFolder ForUser() => Open(UserPath());
+    public static PrivateFolder ForUser()
+    {
+        var path = UserPath();
+        return Open(path, NativeFile.MakeFolder(Libc.AT_FDCWD, path));
+    }
 
     /// <summary>
     /// Where this user's private files go when there is no project: <c>$XDG_RUNTIME_DIR/pbdeploy</c> when that folder is
@@ -76,9 +90,9 @@ internal sealed class PrivateFolder : IDisposable
 
     public void Dispose() => NativeFile.Close(Interlocked.Exchange(ref _fd, -1));
 
-    private static PrivateFolder Open(string path)
+    /// <summary>Opens the folder at <paramref name="path"/> that <c>mkdir</c> just created, or found (<paramref name="created"/> is its errno), and checks it.</summary>
+    private static PrivateFolder Open(string path, int created)
     {
-        var created = NativeFile.MakeFolder(Libc.AT_FDCWD, path);
         if (created != 0 && created != Libc.EEXIST)
         {
             throw new PbDeployException(
