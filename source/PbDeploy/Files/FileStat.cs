@@ -5,7 +5,7 @@ using PbDeploy.Processes.Linux;
 namespace PbDeploy.Files;
 
 /// <summary>What <c>statx</c> says of a file: .NET's <see cref="FileInfo"/> cannot tell the owner, nor stat an open descriptor.</summary>
-internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong Inode, uint DevMajor, uint DevMinor, ulong Size)
+internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong Inode, uint DevMajor, uint DevMinor, ulong Size, uint Links)
 {
     private const uint BasicStats = 0x7ff;
 
@@ -73,6 +73,7 @@ internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong In
             Inode: *(ulong*)(buffer + 32),
             DevMajor: *(uint*)(buffer + 136),
             DevMinor: *(uint*)(buffer + 140),
-            Size: *(ulong*)(buffer + 40));
+            Size: *(ulong*)(buffer + 40),
+            Links: *(uint*)(buffer + 16));
     }
 }

@@ -49,13 +49,16 @@ internal static class LogFile
                 : new PbDeployException($"cannot open the log {path}: {NativeFile.Error(error)}; make its folder writable for this user, or set 'log' to another file.");
         }
 
+        // Another user's file would get our output; a second hard link could be any file of ours, /etc/shadow included.
         var stat = FileStat.Of(fd)!.Value;
-        if (!stat.IsRegular || stat.Uid != NativeFile.Euid)
+        var refusal = !stat.IsRegular ? NotRegular(path, stat)
+            : stat.Uid != NativeFile.Euid ? new PbDeployException($"the log {path} belongs to uid {stat.Owner}, not to this user (uid {NativeFile.Euid}); remove it, or set 'log' to another file.")
+            : stat.Links != 1 ? new PbDeployException($"the log {path} has {stat.Links} hard links, so it may be another file too; remove it, or set 'log' to another file.")
+            : null;
+        if (refusal is not null)
         {
             NativeFile.Close(fd);
-            throw stat.IsRegular
-                ? new PbDeployException($"the log {path} belongs to uid {stat.Owner}, not to this user (uid {NativeFile.Euid}); remove it, or set 'log' to another file.")
-                : NotRegular(path, stat);
+            throw refusal;
         }
 
         _ = Libc.fcntl(fd, SetStatusFlags, Libc.O_APPEND); // a regular file: blocking writes, as the child expects

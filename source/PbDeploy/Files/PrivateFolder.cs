@@ -40,7 +40,15 @@ internal sealed class PrivateFolder : IDisposable
     public static PrivateFolder ForUser()
     {
         var path = UserPath();
-        return Open(path, NativeFile.MakeFolder(Libc.AT_FDCWD, path));
+        try
+        {
+            return Open(path, NativeFile.MakeFolder(Libc.AT_FDCWD, path));
+        }
+        catch (PbDeployException e) when (path.StartsWith(System.IO.Path.GetTempPath(), StringComparison.Ordinal))
+        {
+            // Another user may have taken the name first: say how to do without it.
+            throw new PbDeployException($"{e.Message.TrimEnd('.')}; or set XDG_RUNTIME_DIR to a folder of this user's with mode 0700.", e);
+        }
     }
 
     /// <summary>

@@ -189,14 +189,18 @@ public static class TemplateWriter
         }
     }
 
-    /// <summary>Whether the target already holds <paramref name="content"/>; read never through a link, never blocking.</summary>
+    /// <summary>
+    /// Whether the target already holds <paramref name="content"/>; read never through a link, never blocking. A target
+    /// with a second hard link counts as changed: it is replaced by the rename, so its mode is never set on a file
+    /// that is also another path.
+    /// </summary>
     private static bool HasContent(string target, byte[] content)
     {
         var fd = NativeFile.Open(Libc.AT_FDCWD, target, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK);
         try
         {
             // An unreadable target is rewritten; the write reports whether that is possible.
-            return fd >= 0 && FileStat.Of(fd) is { IsRegular: true } stat && stat.Size == (ulong)content.Length
+            return fd >= 0 && FileStat.Of(fd) is { IsRegular: true, Links: 1 } stat && stat.Size == (ulong)content.Length
                 && NativeFile.ReadFrom(fd, 0, content.Length).Bytes.AsSpan().SequenceEqual(content);
         }
         finally

@@ -96,6 +96,28 @@ public sealed class PrivateFileTests
         Owner(port).State.ShouldBe(ServiceState.Stopped);
     }
 
+    /// <summary>Where hard links to other users' files are allowed (fs.protected_hardlinks=0), or in a folder the attacker owns.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_log_that_is_a_second_hard_link_to_a_root_file_is_refused_and_the_file_gets_none_of_the_output()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        var victim = scene.Dir.Write("root-only/shadow", "root:secret\n");
+        using (var ln = System.Diagnostics.Process.Start("ln", [victim, scene.Dir.Combine("web.log")]))
+        {
+            await ln.WaitForExitAsync();
+        }
+
+        scene.Server("web", port: port)["log"] = "web.log";
+
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldBe($"the log {scene.Dir.Combine("web.log")} has 2 hard links, so it may be another file too; remove it, or set 'log' to another file.");
+        File.ReadAllText(victim).ShouldBe("root:secret\n");
+        Owner(port).State.ShouldBe(ServiceState.Stopped);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_log_in_a_folder_anyone_can_write_without_the_sticky_bit_is_refused()
     {

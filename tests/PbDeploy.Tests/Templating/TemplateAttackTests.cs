@@ -119,6 +119,23 @@ public sealed class TemplateAttackTests
         await Task.CompletedTask;
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task An_unchanged_target_that_is_a_second_hard_link_to_a_root_file_is_replaced_and_the_root_files_mode_is_untouched()
+    {
+        using var dir = new TempDirectory();
+        var victim = dir.Write("root-only/shadow", "same\n");
+        File.SetUnixFileMode(victim, Mode0600);
+        var template = dir.Write("app.conf.template", "same\n");
+        File.SetUnixFileMode(template, (UnixFileMode)Convert.ToInt32("777", 8));
+        await RunAsRootAsync($"ln {victim} {dir.Combine("app.conf")}");
+
+        Render(dir, "app.conf.template", "app.conf").Single().Changed.ShouldBeTrue();
+
+        File.GetUnixFileMode(victim).ShouldBe(Mode0600);
+        File.GetUnixFileMode(dir.Combine("app.conf")).ShouldBe((UnixFileMode)Convert.ToInt32("777", 8));
+        File.ReadAllText(victim).ShouldBe("same\n");
+    }
+
     /// <summary>
     /// A large 0600 template takes a while to write and flush: a watcher that lists the folder all along sees its
     /// temporary file, and never with more than 0600 (the old writer created it 0644 and set the mode at the end).
