@@ -42,6 +42,24 @@ public sealed class TemplateAttackTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_target_under_a_folder_link_another_user_planted_is_refused_and_roots_folder_gets_nothing()
+    {
+        using var dir = new TempDirectory();
+        var rootOnly = dir.Combine("root-only");
+        Directory.CreateDirectory(rootOnly);
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        dir.Write("app.conf.template", "listen {port}\n");
+        await OtherUser.RunAsync($"ln -s {rootOnly} {shared}/conf");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "shared/conf/app.conf"));
+
+        error.Message.ShouldBe(
+            $"{shared}/conf/app.conf: the target of template app.conf.template of service 'web' must not be written: {shared}/conf is a symbolic link owned by uid {OtherUser.Uid}, "
+            + $"another user, who could point it anywhere; point the manifest at the real folder ({dir.Combine("pbdeploy.json")}:7:9).");
+        Directory.GetFileSystemEntries(rootOnly).ShouldBeEmpty();
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_target_in_a_folder_anyone_can_write_without_the_sticky_bit_is_refused_before_anything_is_written()
     {
         using var dir = new TempDirectory();
