@@ -28,6 +28,25 @@ public sealed class PrivateFileTests
         Directory.GetFiles(scene.Dir.Combine(".pbdeploy")).ShouldBeEmpty("no temporary output file is left");
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("mkdir {0}", "pbdeploy's private folder {0} belongs to uid 65534, not to this user (uid 0); remove it, and run again.")]
+    [InlineData("mkdir {0}.real && ln -s {0}.real {0}", "{0} is a symbolic link, not a folder of this user's; pbdeploy keeps its private files there: remove it, and run again.")]
+    public async Task A_private_folder_another_user_made_first_in_a_shared_project_folder_is_refused_and_no_command_runs(string plant, string expected)
+    {
+        await using var scene = new DeployScene($"planted-private-{plant.Length}");
+        File.SetUnixFileMode(scene.ProjectDir, (UnixFileMode)Convert.ToInt32("1777", 8));
+        var privateFolder = scene.Dir.Combine(".pbdeploy");
+        await OtherUser.RunAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, plant, privateFolder));
+        scene.Server("web")["before"] = "touch {project_dir}/before-ran";
+
+        var outcome = Outcome(await scene.DeployAsync(), "web", Phase.Before);
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldBe(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, privateFolder));
+        File.Exists(scene.Dir.Combine("before-ran")).ShouldBeFalse();
+        Directory.GetFileSystemEntries(privateFolder).ShouldBeEmpty("nothing of root's went into the other user's folder");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_failed_command_leaves_no_output_file_in_the_private_folder()
     {
