@@ -2,34 +2,38 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using PbDeploy.Files;
+using PbDeploy.Processes;
 using PbDeploy.Processes.Linux;
 
 namespace PbDeploy.Deployment;
 
 /// <summary>
-/// One deploy per project at a time: an exclusive <c>flock</c> on a file named after the manifest's path. The kernel
+/// One deploy per project at a time: an exclusive <c>flock</c> on a file named after the manifest's path, in this
+/// user's private runtime folder (<c>$XDG_RUNTIME_DIR/pbdeploy</c>, <c>/run/pbdeploy</c> for root, else
+/// <c>pbdeploy-UID</c> in the temporary folder, 0700), where no other user can create, hold or replace it. The kernel
 /// drops the lock when its holder exits, however it exits, so a crashed deploy never leaves a stale lock; the file
-/// holds the holder's pid and start time only to say who it is.
+/// holds the holder's pid, start time, user and command line only to say who it is, and is removed on release.
 /// </summary>
 public sealed class DeployLock : IDisposable
 {
+    private readonly PrivateFolder _folder;
+    private readonly string _name;
     private int _fd;
 
-    private DeployLock(int fd, string path)
+    private DeployLock(PrivateFolder folder, string name, int fd)
     {
+        _folder = folder;
+        _name = name;
         _fd = fd;
-        Path = path;
+        Path = System.IO.Path.Combine(folder.Path, name);
     }
 
     /// <summary>The lock file.</summary>
     public string Path { get; }
 
-    /// <summary>The lock file of the project whose manifest is <paramref name="manifestPath"/>.</summary>
-    public static string PathFor(string manifestPath)
-    {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(manifestPath))))[..16];
-        return System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pbdeploy-{hash}.lock");
-    }
+    /// <summary>The lock file of the project whose manifest is <paramref name="manifestPath"/>, for this user.</summary>
+    public static string PathFor(string manifestPath) => System.IO.Path.Combine(PrivateFolder.UserPath(), NameFor(manifestPath));
 
     /// <summary>Takes the project's lock, waiting up to <paramref name="timeout"/> while another deploy holds it.</summary>
     /// <param name="manifestPath">The manifest: one lock per manifest.</param>
@@ -39,93 +43,130 @@ public sealed class DeployLock : IDisposable
     /// <exception cref="DeployLockedException">The lock is still held after <paramref name="timeout"/>; the message says by whom.</exception>
     public static async Task<DeployLock> AcquireAsync(string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
     {
-        var path = PathFor(manifestPath);
-        var fd = Open(path);
-        var clock = Stopwatch.StartNew();
-        var told = false;
-        while (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        PrivateFolder folder;
+        try
         {
-            if (Libc.LastError != Libc.EWOULDBLOCK)
-            {
-                _ = Libc.close(fd);
-                throw new DeployLockedException($"cannot lock {path} for the deploy of {manifestPath}; check that the file can be written.");
-            }
-
-            if (clock.Elapsed >= timeout)
-            {
-                _ = Libc.close(fd);
-                throw new DeployLockedException(
-                    $"another deploy of {manifestPath} is running ({Holder(path)}) and still holds {path} after {timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s; " +
-                    "wait for it to finish, or raise the lock timeout.");
-            }
-
-            if (!told)
-            {
-                waiting?.Invoke(path, Holder(path));
-                told = true;
-            }
-
-            try
-            {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _ = Libc.close(fd);
-                throw;
-            }
+            folder = PrivateFolder.ForUser();
+        }
+        catch (PbDeployException e)
+        {
+            throw new DeployLockedException($"cannot take the deploy lock of {manifestPath}: {e.Message}");
         }
 
-        WriteHolder(fd);
-        return new DeployLock(fd, path);
+        try
+        {
+            var deployLock = await AcquireAsync(folder, NameFor(manifestPath), manifestPath, timeout, waiting, cancellationToken).ConfigureAwait(false);
+            return deployLock;
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Releases the lock.</summary>
+    /// <summary>Releases the lock and removes its file.</summary>
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0)
         {
-            _ = Libc.ftruncate(fd, 0);
-            _ = Libc.close(fd);
+            // Removed while still held: a waiter that opened this file sees, once it gets the lock, that the path no
+            // longer names its file, and starts over on a new one.
+            _folder.Delete(_name);
+            NativeFile.Close(fd);
+            _folder.Dispose();
         }
     }
 
-    private static unsafe int Open(string path)
+    private static string NameFor(string manifestPath) =>
+        $"deploy-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(manifestPath))))[..16]}.lock";
+
+    private static async Task<DeployLock> AcquireAsync(
+        PrivateFolder folder, string name, string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes)
+        var path = System.IO.Path.Combine(folder.Path, name);
+        var clock = Stopwatch.StartNew();
+        var told = false;
+        while (true)
         {
-            var fd = Libc.open(p, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, Convert.ToInt32("644", 8)); // never through a link planted in /tmp
-            return fd >= 0
-                ? fd
-                : throw new DeployLockedException($"cannot open the deploy lock {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(Libc.LastError)}; check the permissions of {System.IO.Path.GetDirectoryName(path)}.");
+            var fd = Open(folder, name, path);
+            if (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+            {
+                // The holder before us may have removed the file after we opened it: then we hold a lock on a file
+                // nobody else will open. Only the file the path still names counts.
+                if (FileStat.Of(fd) is { } held && FileStat.At(folder.Fd, name) is { } named && held.SameFile(named))
+                {
+                    WriteHolder(fd);
+                    return new DeployLock(folder, name, fd);
+                }
+
+                NativeFile.Close(fd);
+                continue;
+            }
+
+            var error = Libc.LastError;
+            NativeFile.Close(fd);
+            if (error != Libc.EWOULDBLOCK)
+            {
+                throw new DeployLockedException($"cannot lock {path} for the deploy of {manifestPath}: {NativeFile.Error(error)}; check that the file can be written.");
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                throw new DeployLockedException(
+                    $"another deploy of {manifestPath} is running ({Holder(folder, name)}) and still holds {path} after {timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s; " +
+                    "wait for it to finish, or raise the lock timeout.");
+            }
+
+            if (!told)
+            {
+                waiting?.Invoke(path, Holder(folder, name));
+                told = true;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static unsafe void WriteHolder(int fd)
+    /// <summary>Opens (creating it 0600) the lock file in the private folder, never through a link, and only if it is ours.</summary>
+    private static int Open(PrivateFolder folder, string name, string path)
     {
-        var text = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, started {DateTime.UtcNow:u}\n"));
+        var fd = NativeFile.Open(folder.Fd, name, Libc.O_RDWR | Libc.O_CREAT | Libc.O_NOFOLLOW | Libc.O_NONBLOCK, NativeFile.Private);
+        if (fd < 0)
+        {
+            throw new DeployLockedException(
+                $"cannot open the deploy lock {path}: {NativeFile.Error(Libc.LastError)}; remove whatever is at that path (it should be a file pbdeploy created), and run again.");
+        }
+
+        if (FileStat.Of(fd) is not { IsRegular: true } stat || stat.Uid != NativeFile.Euid)
+        {
+            NativeFile.Close(fd);
+            throw new DeployLockedException($"the deploy lock {path} is not a file of this user's (uid {NativeFile.Euid}); remove it, and run again.");
+        }
+
+        return fd;
+    }
+
+    private static void WriteHolder(int fd)
+    {
+        var self = ProcFs.ReadStat(Environment.ProcessId);
+        var started = self is null ? DateTime.UtcNow : ProcessClock.StartedUtc(self);
+        var commandLine = string.Join(' ', Environment.GetCommandLineArgs());
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"pid {Environment.ProcessId}, started {started:yyyy-MM-dd HH:mm:ss}Z, uid {NativeFile.Euid} ({Environment.UserName}): {commandLine}\n{self?.StartTicks}\n");
         _ = Libc.ftruncate(fd, 0);
-        fixed (byte* p = text)
-        {
-            _ = Libc.write(fd, p, (nuint)text.Length);
-        }
+        _ = NativeFile.WriteAll(fd, Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>
-    /// What the lock file says of its holder. Read with libc, not <see cref="File"/>: .NET emulates
-    /// <see cref="FileShare"/> with <c>flock(LOCK_SH)</c>, which fails while the holder has the exclusive lock.
+    /// What the lock file says of its holder, checked against <c>/proc</c>: the pid must still run with the start time
+    /// recorded. Read with libc, not <see cref="File"/>: .NET emulates <see cref="FileShare"/> with
+    /// <c>flock(LOCK_SH)</c>, which fails while the holder has the exclusive lock.
     /// </summary>
-    private static unsafe string Holder(string path)
+    private static string Holder(PrivateFolder folder, string name)
     {
-        var name = Encoding.UTF8.GetBytes(path + "\0");
-        int fd;
-        fixed (byte* p = name)
-        {
-            fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        }
-
+        var fd = NativeFile.Open(folder.Fd, name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK);
         if (fd < 0)
         {
             return "holder unknown";
@@ -133,19 +174,21 @@ public sealed class DeployLock : IDisposable
 
         try
         {
-            var buffer = new byte[1024];
-            nint read;
-            fixed (byte* b = buffer)
+            var lines = Encoding.UTF8.GetString(NativeFile.ReadFrom(fd, 0, 4096).Bytes).Split('\n');
+            if (lines.Length < 2 || !lines[0].StartsWith("pid ", StringComparison.Ordinal))
             {
-                read = Libc.read(fd, b, (nuint)buffer.Length);
+                return "holder unknown";
             }
 
-            var text = read > 0 ? Encoding.UTF8.GetString(buffer, 0, (int)read).Trim() : "";
-            return text.Length > 0 ? text : "holder unknown";
+            var comma = lines[0].IndexOf(',', StringComparison.Ordinal);
+            var pid = comma > 4 && int.TryParse(lines[0].AsSpan(4, comma - 4), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
+            return ProcFs.ReadStat(pid) is { IsZombie: false } running && running.StartTicks.ToString(CultureInfo.InvariantCulture) == lines[1].Trim()
+                ? lines[0].Trim()
+                : $"holder unknown: the lock says '{lines[0].Trim()}', which no longer runs";
         }
         finally
         {
-            _ = Libc.close(fd);
+            NativeFile.Close(fd);
         }
     }
 }

@@ -48,7 +48,8 @@ public sealed partial class DeploySession
         if (service.Daemonizes)
         {
             var ours = Provenance.StartedFromNow(); // the server it backgrounds starts after this
-            var result = await RunCommandAsync(context, phase, CommandKinds.Start, command, cancellationToken).ConfigureAwait(false);
+            // Into the service's log: a server the command backgrounds keeps writing there, to a file that stays.
+            var result = await RunCommandAsync(context, phase, CommandKinds.Start, command, cancellationToken, context.LogPath).ConfigureAwait(false);
             if (!result.Exit.Succeeded)
             {
                 return CommandFailed(service, phase, CommandKinds.Start, result);

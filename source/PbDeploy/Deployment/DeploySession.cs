@@ -226,11 +226,14 @@ public sealed partial class DeploySession : IDisposable
         return Outcome(service, phase, ServiceAction.CommandsRan);
     }
 
-    private async Task<CommandResult> RunCommandAsync(ServiceContext context, Phase phase, string kind, string command, CancellationToken cancellationToken)
+    /// <summary>Runs a command, its output in a private file of the project's <c>.pbdeploy</c>, or appended to <paramref name="log"/>.</summary>
+    private async Task<CommandResult> RunCommandAsync(
+        ServiceContext context, Phase phase, string kind, string command, CancellationToken cancellationToken, string? log = null)
     {
         CheckWorkingDirectory(context);
         _raise(new CommandStarted(context.Service.Name, phase, kind, command));
-        var result = await ShellCommand.RunAsync(command, context.WorkingDirectory, context.Environment, cancellationToken).ConfigureAwait(false);
+        var result = await ShellCommand.RunAsync(
+            command, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, log, cancellationToken).ConfigureAwait(false);
         _raise(new CommandFinished(context.Service.Name, phase, kind, result));
         return result;
     }

@@ -37,7 +37,6 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
         bool? daemonizes = null;
         TimeSpan? startTimeout = null, stopTimeout = null;
-        JProperty? logProperty = null;
 
         foreach (var property in values.Properties())
         {
@@ -70,7 +69,6 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
                     break;
                 case "log":
                     log = ReadString(value, key);
-                    logProperty = property;
                     break;
                 case "before":
                     before = ReadStrings(value, key, "a command");
@@ -118,13 +116,6 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
                 values.Property("pidfile")!.Value,
                 path + ".pidfile",
                 "give either 'port' or 'pidfile', not both; PbDeploy finds the process by its port, or, for a service on a dynamic port, by its pidfile");
-        }
-
-        if (log is not null && daemonizes != false)
-        {
-            warnings.Add(new ManifestWarning(
-                json.At(logProperty!),
-                $"{path}.log has no effect: the service daemonizes itself; set \"daemonizes\": false to have PbDeploy background it and write its output to the log"));
         }
 
         return new ServiceDefinition

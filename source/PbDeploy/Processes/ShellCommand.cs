@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Text;
+using PbDeploy.Files;
+using PbDeploy.Processes.Linux;
 
 namespace PbDeploy.Processes;
 
 /// <summary>
-/// Runs commands through <c>/bin/sh -c</c> with no pipes: output goes to a temporary file that is read once the shell
-/// exits, so a command that backgrounds a server (which keeps the output open) cannot hang the caller.
+/// Runs commands through <c>/bin/sh -c</c> with no pipes: output goes to a file that is read once the shell exits, so a
+/// command that backgrounds a server (which keeps the output open) cannot hang the caller. That file is private: created
+/// 0600 with <c>O_EXCL|O_NOFOLLOW</c> in a folder only this user can write, and removed however the command ends.
 /// </summary>
 public static class ShellCommand
 {
@@ -17,16 +20,51 @@ public static class ShellCommand
     /// <summary>
     /// Runs <paramref name="command"/> in its own process group and waits for the shell to exit. Cancelling sends
     /// SIGTERM to the group, then SIGKILL after two seconds, and throws <see cref="OperationCanceledException"/>.
+    /// The output goes through a temporary file in this user's runtime folder (<c>$XDG_RUNTIME_DIR/pbdeploy</c>,
+    /// <c>/run/pbdeploy</c> for root, or <c>pbdeploy-UID</c> in the temporary folder), removed before this returns.
     /// </summary>
-    public static async Task<CommandResult> RunAsync(
-        string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static Task<CommandResult> RunAsync(
+        string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        RunAsync(command, workingDirectory, environment, projectDir: null, log: null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="command"/> as <see cref="RunAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>
+    /// does, with its output in a temporary file of the project's private <c>.pbdeploy</c> folder, or appended to
+    /// <paramref name="log"/> when given (a start that backgrounds a server: the server keeps writing there, to a file
+    /// that stays). The result's output is what this command wrote.
+    /// </summary>
+    internal static async Task<CommandResult> RunAsync(
+        string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? projectDir, string? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var output = Path.Combine(Path.GetTempPath(), $"pbdeploy-output-{Guid.NewGuid():N}.log");
+        PrivateFolder? folder = null;
+        string? temporary = null;
+        int fd;
+        long from = 0;
+        if (log is not null)
+        {
+            fd = LogFile.OpenAppend(log);
+            from = (long)(FileStat.Of(fd)?.Size ?? 0);
+        }
+        else
+        {
+            folder = projectDir is null ? PrivateFolder.ForUser() : PrivateFolder.ForProject(projectDir);
+            try
+            {
+                (fd, temporary) = folder.CreateFile("output-", ".log");
+            }
+            catch
+            {
+                folder.Dispose();
+                throw;
+            }
+        }
+
         var clock = Stopwatch.StartNew();
         try
         {
-            var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, output));
+            var outputPath = log ?? Path.Combine(folder!.Path, temporary!);
+            var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, fd, outputPath));
             ExitStatus exit;
             try
             {
@@ -38,40 +76,43 @@ public static class ShellCommand
                 throw;
             }
 
-            return new CommandResult(command, exit, ReadTail(output, MaxOutput), clock.Elapsed);
+            return new CommandResult(command, exit, Text(NativeFile.ReadFrom(fd, from, MaxOutput)), clock.Elapsed);
         }
         finally
         {
-            File.Delete(output);
+            NativeFile.Close(fd);
+            if (folder is not null)
+            {
+                folder.Delete(temporary!);
+                folder.Dispose();
+            }
         }
     }
 
     /// <summary>
     /// Starts <paramref name="command"/> detached, in a session of its own, stdin from <c>/dev/null</c> and output
     /// appended to <paramref name="logPath"/>, so that it outlives the caller, its terminal and its process group.
+    /// The log is created 0600 (its folders 0700), and refused when it is a link, a FIFO or device, another user's
+    /// file, or in a folder others can write.
     /// </summary>
     /// <returns>The shell's pid, which <c>exec</c>s a simple command and so usually is the server's pid.</returns>
     public static int StartDetached(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
     {
         ArgumentNullException.ThrowIfNull(logPath);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(logPath))!;
+        var fd = LogFile.OpenAppend(logPath);
         try
         {
-            Directory.CreateDirectory(folder);
+            var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, fd, Path.GetFullPath(logPath))
+            {
+                NewSession = true,
+            });
+            DetachedChildren.Track(pid);
+            return pid;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
-            throw new PbDeployException($"cannot create the folder {folder} for the log {logPath}: {why}; create the folder, writable for this user, or set 'log' to another file.", e);
+            NativeFile.Close(fd); // the child has its own copy on 1 and 2
         }
-
-        var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, logPath)
-        {
-            AppendOutput = true,
-            NewSession = true,
-        });
-        DetachedChildren.Track(pid);
-        return pid;
     }
 
     /// <summary>Whether a process we started has exited (reaping it); null while it runs.</summary>
@@ -97,24 +138,27 @@ public static class ShellCommand
         }
     }
 
-    /// <summary>The last <paramref name="maxBytes"/> of a file as UTF-8 text (invalid bytes replaced); empty when there is none.</summary>
+    /// <summary>
+    /// The last <paramref name="maxBytes"/> of a file as UTF-8 text (invalid bytes replaced); empty when there is none,
+    /// or when it is a link, a FIFO or a device (a log swapped for a link to a secret is not read into a message).
+    /// </summary>
     public static string ReadTail(string path, int maxBytes)
     {
+        var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK);
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var length = stream.Length;
-            var start = Math.Max(0, length - maxBytes);
-            stream.Position = start;
-            var buffer = new byte[length - start];
-            stream.ReadExactly(buffer);
-            var text = Encoding.UTF8.GetString(buffer);
-            return start > 0 ? "..." + text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
+            return fd >= 0 && FileStat.Of(fd) is { IsRegular: true } ? Text(NativeFile.ReadFrom(fd, 0, maxBytes)) : "";
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        finally
         {
-            return "";
+            NativeFile.Close(fd);
         }
+    }
+
+    private static string Text((byte[] Bytes, bool Cut) read)
+    {
+        var text = Encoding.UTF8.GetString(read.Bytes);
+        return read.Cut ? "..." + text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
     }
 
     /// <summary>The last <paramref name="lines"/> lines of <paramref name="text"/>.</summary>

@@ -1,21 +1,23 @@
 namespace PbDeploy.Processes;
 
-/// <summary>A process to start without pipes: stdin from <c>/dev/null</c>, stdout and stderr to a file.</summary>
+/// <summary>A process to start without pipes: stdin from <c>/dev/null</c>, stdout and stderr to a file the caller opened.</summary>
 /// <param name="Program">The executable's full path.</param>
 /// <param name="Arguments">argv[1..].</param>
 /// <param name="WorkingDirectory">The child's working directory; it must exist.</param>
 /// <param name="Environment">The child's whole environment.</param>
-/// <param name="OutputPath">The file that receives stdout and stderr.</param>
+/// <param name="OutputFd">
+/// The open file (close-on-exec, above 2) that receives stdout and stderr. The caller opens it, so that it checks the
+/// file it opened (no link, no FIFO, its owner) and creates it with its final mode; the child gets a copy on 1 and 2.
+/// </param>
+/// <param name="OutputPath">That file's path, for messages.</param>
 internal sealed record SpawnRequest(
     string Program,
     IReadOnlyList<string> Arguments,
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
+    int OutputFd,
     string OutputPath)
 {
-    /// <summary>Append to <see cref="OutputPath"/> (a log) instead of truncating it.</summary>
-    public bool AppendOutput { get; init; }
-
     /// <summary>
     /// True: a new session (detached: outlives the caller, its terminal and its process group).
     /// False: a new process group in the caller's session, so the whole command can be signalled at once.

@@ -4,7 +4,7 @@ using PbDeploy.Processes.Linux;
 namespace PbDeploy.Processes;
 
 /// <summary>
-/// Starts processes with libc <c>posix_spawn</c>: no pipes (output goes to a file, so a child that backgrounds a
+/// Starts processes with libc <c>posix_spawn</c>: no pipes (output goes to a file the caller opened, so a child that backgrounds a
 /// server can never hang the caller), every inherited fd above 2 closed, signal dispositions and mask reset (the .NET
 /// runtime ignores SIGPIPE, which children would otherwise inherit), and a new process group or session. The pid is
 /// known at once, and the caller reaps it with <see cref="ChildProcess"/>.
@@ -71,9 +71,8 @@ internal static unsafe class Spawner
                 _ = Libc.posix_spawnattr_setpgroup(attr, 0);
             }
 
-            var outputFlags = Libc.O_WRONLY | Libc.O_CREAT | (request.AppendOutput ? Libc.O_APPEND : Libc.O_TRUNC);
             Check(Libc.posix_spawn_file_actions_addopen(actions, 0, Utf8("/dev/null"), Libc.O_RDONLY, 0), request, "open /dev/null");
-            Check(Libc.posix_spawn_file_actions_addopen(actions, 1, Utf8(request.OutputPath), outputFlags, Convert.ToInt32("644", 8)), request, "open output");
+            Check(Libc.posix_spawn_file_actions_adddup2(actions, request.OutputFd, 1), request, "dup2 output");
             Check(Libc.posix_spawn_file_actions_adddup2(actions, 1, 2), request, "dup2");
             Check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), request, "closefrom");
             Check(Libc.posix_spawn_file_actions_addchdir_np(actions, Utf8(request.WorkingDirectory)), request, "chdir");
@@ -86,7 +85,7 @@ internal static unsafe class Spawner
             {
                 throw new PbDeployException(
                     $"cannot start {request.Program} in {request.WorkingDirectory}: {Marshal.GetPInvokeErrorMessage(error)} " +
-                    $"(output to {request.OutputPath}); check that the folder exists and the output file can be written.");
+                    $"(output to {request.OutputPath}); check that the folder exists and the program can be run.");
             }
 
             return pid;

@@ -19,7 +19,7 @@ public sealed class PreparedTemplates
     /// <summary>The targets that will change when committed.</summary>
     public IReadOnlyList<string> ChangedTargets => [.. _pending.Where(p => p.Changed).Select(p => p.Target)];
 
-    /// <summary>Writes every changed target atomically (temporary file, then rename), keeping the template's mode.</summary>
+    /// <summary>Writes every changed target atomically (temporary file created with its final mode, then rename over the path, never through a link), with the template's permission bits only.</summary>
     /// <exception cref="PbDeployException">A target cannot be written; the message names the file.</exception>
     public IReadOnlyList<RenderedFile> Commit() => TemplateWriter.Commit(Service, _pending);
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using PbDeploy.Files;
 using PbDeploy.Manifest;
+using PbDeploy.Processes.Linux;
 
 namespace PbDeploy.Templating;
 
@@ -17,13 +19,16 @@ public static class TemplateWriter
 
     /// <summary>
     /// Renders every template of <paramref name="service"/> in memory first (so a bad template writes nothing),
-    /// then writes each target atomically, keeping the template's file mode, leaving unchanged targets untouched.
+    /// then writes each target atomically, with the template's permission bits, leaving unchanged targets untouched.
     /// </summary>
     /// <remarks>
     /// Templates are read as UTF-8 (a leading byte order mark is dropped) and written as UTF-8 without one; line
     /// endings are kept as they are. Every changed target is first written to a temporary file in its folder
-    /// (<c>.NAME.pbdeploy-tmp-RANDOM</c>) and flushed to disk; only when all of them are written are they renamed
-    /// over their targets. A target that is a symbolic link is written through (the file it points to is replaced).
+    /// (<c>.NAME.pbdeploy-tmp-RANDOM</c>, created <c>O_EXCL|O_NOFOLLOW</c> with its final mode) and flushed to disk;
+    /// only when all of them are written are they renamed over their targets. Only the permission bits are copied
+    /// (never setuid, setgid or sticky). Refused, before anything is written: a target that is a symbolic link (pbdeploy
+    /// never writes through a link: the rename replaces the path itself), a FIFO or device, a template that is not a
+    /// regular file, and a target in a folder other users can write (unless sticky and the target is ours or missing).
     /// </remarks>
     /// <exception cref="TemplateException">A template references an unknown or unavailable variable; nothing was written.</exception>
     /// <exception cref="PbDeployException">A template cannot be read or a target cannot be written; the message names the file.</exception>
@@ -47,17 +52,26 @@ public static class TemplateWriter
     /// <summary>Writes prepared templates: see <see cref="Write"/>.</summary>
     internal static IReadOnlyList<RenderedFile> Commit(ServiceDefinition service, IReadOnlyList<Pending> pending)
     {
-        var temporaries = new List<(Pending File, string Temporary)>();
+        var temporaries = new List<(Pending File, TargetFolder Folder, string Temporary)>();
         try
         {
             foreach (var file in pending.Where(p => p.Changed))
             {
-                temporaries.Add((file, WriteTemporary(file, service)));
+                var folder = OpenFolder(file, service);
+                try
+                {
+                    temporaries.Add((file, folder, WriteTemporary(file, folder, service)));
+                }
+                catch
+                {
+                    folder.Dispose();
+                    throw;
+                }
             }
 
-            foreach (var (file, temporary) in temporaries)
+            foreach (var (file, folder, temporary) in temporaries)
             {
-                Replace(file, temporary, service);
+                Replace(file, folder, temporary, service);
             }
 
             foreach (var file in pending.Where(p => !p.Changed))
@@ -67,16 +81,29 @@ public static class TemplateWriter
         }
         finally
         {
-            foreach (var (_, temporary) in temporaries)
+            foreach (var (_, folder, temporary) in temporaries)
             {
-                TryDelete(temporary);
+                _ = NativeFile.Unlink(folder.Fd, temporary); // gone already once renamed
+                folder.Dispose();
             }
         }
 
         return pending.Select(p => new RenderedFile(p.Source, p.Target, p.Changed)).ToList();
     }
 
-    internal sealed record Pending(TemplateSpec Spec, string Source, string Target, byte[] Content, UnixFileMode? Mode, bool Changed);
+    internal sealed record Pending(TemplateSpec Spec, string Source, string Target, byte[] Content, int Mode, bool Changed);
+
+    /// <summary>A target's folder, open, so that the temporary file and the rename happen in the folder that was checked.</summary>
+    private sealed class TargetFolder(int fd) : IDisposable
+    {
+        public int Fd { get; private set; } = fd;
+
+        public void Dispose()
+        {
+            NativeFile.Close(Fd);
+            Fd = -1;
+        }
+    }
 
     /// <summary>Reads and renders every template, and compares each with its target; writes nothing.</summary>
     private static List<Pending> Render(DeployManifest manifest, ServiceDefinition service, VariableScope scope)
@@ -86,7 +113,7 @@ public static class TemplateWriter
         foreach (var spec in service.Templates)
         {
             var source = Path.GetFullPath(spec.Source, manifest.ProjectDir);
-            var target = ResolveLinks(Path.GetFullPath(spec.Target, manifest.ProjectDir));
+            var target = Path.GetFullPath(spec.Target, manifest.ProjectDir);
             var listed = $"listed in templates of service '{service.Name}' at {spec.Location}";
             if (target == source)
             {
@@ -99,110 +126,147 @@ public static class TemplateWriter
                     $"{spec.Target}: two templates of service '{service.Name}' write this file ({targets[target].Location} and {spec.Location}); give each its own target.");
             }
 
-            var text = ReadTemplate(spec, source, service.Name, listed);
+            var (text, mode) = ReadTemplate(spec, source, service.Name, listed);
+            CheckTarget(spec, target, service.Name);
             var rendered = Template.Render(text, new SourceLocation(source, 1, 1), scope);
             var content = Utf8.GetBytes(rendered);
-            UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(source);
             pending.Add(new Pending(spec, source, target, content, mode, !HasContent(target, content)));
         }
 
         return pending;
     }
 
-    private static string ReadTemplate(TemplateSpec spec, string source, string serviceName, string listed)
+    /// <summary>The template's text and permission bits (mode &amp; 0777: never setuid, setgid or sticky).</summary>
+    private static (string Text, int Mode) ReadTemplate(TemplateSpec spec, string source, string serviceName, string listed)
     {
+        // O_NONBLOCK: a FIFO opens at once (and is refused below) instead of waiting for a writer.
+        var fd = NativeFile.Open(Libc.AT_FDCWD, source, Libc.O_RDONLY | Libc.O_NONBLOCK);
+        if (fd < 0)
+        {
+            var error = Libc.LastError;
+            throw error is Libc.ENOENT or 20 /* ENOTDIR */
+                ? new PbDeployException($"{spec.Location}: template {spec.Source} of service '{serviceName}': there is no file {source}; create it, or fix the name in the manifest.")
+                : new PbDeployException($"{source}: cannot read the template ({listed}): {NativeFile.Error(error)}.");
+        }
+
         try
         {
-            var bytes = File.ReadAllBytes(source);
-            var text = Utf8.GetString(bytes);
-            return text.StartsWith('\uFEFF') ? text[1..] : text;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new PbDeployException(
-                $"{spec.Location}: template {spec.Source} of service '{serviceName}': there is no file {source}; create it, or fix the name in the manifest.", e);
+            var stat = FileStat.Of(fd)!.Value;
+            if (!stat.IsRegular)
+            {
+                throw new PbDeployException($"{source}: the template is {stat.Kind}, not a regular file ({listed}); point the manifest at a regular file.");
+            }
+
+            var text = Utf8.GetString(NativeFile.ReadFrom(fd, 0, int.MaxValue).Bytes);
+            return (text.StartsWith('\uFEFF') ? text[1..] : text, stat.Permissions);
         }
         catch (DecoderFallbackException e)
         {
             throw new PbDeployException($"{source}: not valid UTF-8 ({listed}); save the template as UTF-8.", e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            throw new PbDeployException($"{source}: cannot read the template ({listed}): {e.Message}", e);
+            NativeFile.Close(fd);
         }
     }
 
-    /// <summary>The file a symbolic link finally points to, or the path itself.</summary>
-    private static string ResolveLinks(string path)
+    /// <summary>Refuses, before anything is written, a target pbdeploy must not replace.</summary>
+    private static void CheckTarget(TemplateSpec spec, string target, string serviceName)
     {
-        try
+        var what = $"{target}: the target of template {spec.Source} of service '{serviceName}'";
+        switch (FileStat.Lstat(target))
         {
-            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+            case { IsLink: true }:
+                throw new PbDeployException(
+                    $"{what} is a symbolic link; pbdeploy never writes through a link: remove the link, or point the manifest at the real file ({spec.Location}).");
+            case { IsRegular: false, IsDirectory: false } special:
+                throw new PbDeployException($"{what} is {special.Kind}, not a regular file; remove it, or choose another target ({spec.Location}).");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        if (WritePlace.Problem(target) is { } problem)
         {
-            // Not a link, or one we cannot follow: the write reports the real problem.
-            return path;
+            throw new PbDeployException($"{what} must not be written: {problem} ({spec.Location}).");
         }
     }
 
+    /// <summary>
+    /// Whether the target already holds <paramref name="content"/>; read never through a link, never blocking. A target
+    /// with a second hard link counts as changed: it is replaced by the rename, so its mode is never set on a file
+    /// that is also another path.
+    /// </summary>
     private static bool HasContent(string target, byte[] content)
     {
+        var fd = NativeFile.Open(Libc.AT_FDCWD, target, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK);
         try
         {
-            var info = new FileInfo(target);
-            return info.Exists && info.Length == content.Length && File.ReadAllBytes(target).AsSpan().SequenceEqual(content);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
             // An unreadable target is rewritten; the write reports whether that is possible.
-            return false;
+            return fd >= 0 && FileStat.Of(fd) is { IsRegular: true, Links: 1 } stat && stat.Size == (ulong)content.Length
+                && NativeFile.ReadFrom(fd, 0, content.Length).Bytes.AsSpan().SequenceEqual(content);
+        }
+        finally
+        {
+            NativeFile.Close(fd);
         }
     }
 
-    private static string WriteTemporary(Pending file, ServiceDefinition service)
+    private static TargetFolder OpenFolder(Pending file, ServiceDefinition service)
     {
         var folder = Path.GetDirectoryName(file.Target)!;
-        if (!Directory.Exists(folder))
+        var fd = NativeFile.Open(Libc.AT_FDCWD, folder, Libc.O_RDONLY | Libc.O_DIRECTORY);
+        if (fd >= 0)
         {
-            if (FileInTheWay(folder) is { } inTheWay)
-            {
-                throw new PbDeployException(
-                    $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': "
-                    + $"{inTheWay} is a file, not a folder; fix the target ({file.Spec.Location}).");
-            }
-
-            throw new PbDeployException(
-                $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': "
-                + $"the folder {folder} does not exist; create it, or fix the target ({file.Spec.Location}).");
+            return new TargetFolder(fd);
         }
 
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(file.Target)}.pbdeploy-tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
-        try
+        var error = Libc.LastError;
+        var start = $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': ";
+        if (FileInTheWay(folder) is { } inTheWay)
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            throw new PbDeployException($"{start}{inTheWay} is a file, not a folder; fix the target ({file.Spec.Location}).");
+        }
+
+        throw error == Libc.ENOENT
+            ? new PbDeployException($"{start}the folder {folder} does not exist; create it, or fix the target ({file.Spec.Location}).")
+            : new PbDeployException($"{start}{NativeFile.Error(error)} ({file.Spec.Location}).");
+    }
+
+    /// <summary>
+    /// Writes the content to a new file in the target's folder, created <c>O_EXCL|O_NOFOLLOW</c> with the template's
+    /// permissions from the start (the umask can only narrow them, and <c>fchmod</c> then sets them exactly): a 0600
+    /// secret is never readable by others, not even for a moment.
+    /// </summary>
+    private static string WriteTemporary(Pending file, TargetFolder folder, ServiceDefinition service)
+    {
+        var name = $".{Path.GetFileName(file.Target)}.pbdeploy-tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var fd = NativeFile.Open(folder.Fd, name, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW, file.Mode);
+        var error = fd < 0 ? Libc.LastError : 0;
+        if (fd >= 0)
+        {
+            error = Libc.fchmod(fd, file.Mode) != 0 ? Libc.LastError : NativeFile.WriteAll(fd, file.Content);
+            if (error == 0 && Libc.fsync(fd) != 0)
             {
-                stream.Write(file.Content);
-                stream.Flush(flushToDisk: true);
+                error = Libc.LastError;
             }
 
-            if (file.Mode is { } mode && !OperatingSystem.IsWindows())
-            {
-                // Set after creation: the mode given at creation would be reduced by the umask.
-                File.SetUnixFileMode(temporary, mode);
-            }
+            NativeFile.Close(fd);
+        }
 
-            return temporary;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (error == 0)
         {
-            TryDelete(temporary);
-            var why = e is UnauthorizedAccessException
-                ? $"permission denied in {folder}; make the folder writable for this user, or choose another target"
-                : $"{e.Message}";
-            throw new PbDeployException(
-                $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).", e);
+            return name;
         }
+
+        if (fd >= 0)
+        {
+            _ = NativeFile.Unlink(folder.Fd, name);
+        }
+
+        var folderPath = Path.GetDirectoryName(file.Target)!;
+        var why = error is 13 /* EACCES */ or Libc.EPERM
+            ? $"permission denied in {folderPath}; make the folder writable for this user, or choose another target"
+            : NativeFile.Error(error);
+        throw new PbDeployException(
+            $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).");
     }
 
     /// <summary>The nearest existing ancestor of <paramref name="folder"/> (or itself) when it is a file, not a folder.</summary>
@@ -224,51 +288,37 @@ public static class TemplateWriter
         return null;
     }
 
-    private static void Replace(Pending file, string temporary, ServiceDefinition service)
+    /// <summary>Renames the temporary file over the target's path: a link planted there since the check is replaced, never followed.</summary>
+    private static void Replace(Pending file, TargetFolder folder, string temporary, ServiceDefinition service)
     {
-        try
+        var error = NativeFile.Rename(folder.Fd, temporary, Path.GetFileName(file.Target));
+        if (error != 0)
         {
-            File.Move(temporary, file.Target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var why = e is UnauthorizedAccessException ? "permission denied; make the file and its folder writable for this user" : e.Message;
+            var why = error is 13 /* EACCES */ or Libc.EPERM ? "permission denied; make the file and its folder writable for this user" : NativeFile.Error(error);
             throw new PbDeployException(
-                $"{file.Target}: cannot replace it with the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).", e);
+                $"{file.Target}: cannot replace it with the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).");
         }
     }
 
-    /// <summary>Gives an unchanged target the template's mode, should it differ (its content and mtime stay as they are).</summary>
+    /// <summary>Gives an unchanged target the template's permissions, should they differ (its content and mtime stay as they are).</summary>
     private static void KeepMode(Pending file, ServiceDefinition service)
     {
-        if (file.Mode is not { } mode || OperatingSystem.IsWindows())
+        var fd = NativeFile.Open(Libc.AT_FDCWD, file.Target, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK);
+        var error = fd < 0 ? Libc.LastError : 0;
+        if (fd >= 0)
         {
-            return;
+            if (FileStat.Of(fd) is { IsRegular: true } stat && (stat.Mode & 0xFFF) != file.Mode && Libc.fchmod(fd, file.Mode) != 0)
+            {
+                error = Libc.LastError;
+            }
+
+            NativeFile.Close(fd);
         }
 
-        try
-        {
-            if (File.GetUnixFileMode(file.Target) != mode)
-            {
-                File.SetUnixFileMode(file.Target, mode);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (error != 0)
         {
             throw new PbDeployException(
-                $"{file.Target}: cannot give it the mode of its template {file.Spec.Source} of service '{service.Name}': {e.Message} ({file.Spec.Location}).", e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the temporary file is hidden and named after its target; the original error matters more.
+                $"{file.Target}: cannot give it the mode of its template {file.Spec.Source} of service '{service.Name}': {NativeFile.Error(error)} ({file.Spec.Location}).");
         }
     }
 }

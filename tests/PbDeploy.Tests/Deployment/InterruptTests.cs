@@ -42,7 +42,7 @@ public sealed class InterruptTests
         result.Outcomes.ShouldNotContain(o => o.Phase == Phase.StartOrRestart);
         Owner(port).State.ShouldBe(ServiceState.Stopped);
         (await EventuallyAsync(() => scene.LiveProcesses().Count == 0, 5)).ShouldBeTrue("the before command's shell and its child are gone");
-        Directory.GetFiles(Path.GetTempPath(), "pbdeploy-output-*").Where(f => File.ReadAllText(f).Contains(scene.ProjectDir)).ShouldBeEmpty();
+        Directory.GetFiles(scene.Dir.Combine(".pbdeploy")).ShouldBeEmpty("the before command's private output file was removed");
     }
 
     [Fact(Timeout = 60_000)]

@@ -165,17 +165,20 @@ public class TemplateWriterTests
     // in PbDeploy.Cli.Tests runs the real tool as nobody, so it runs under root in CI too (file modes do not stop root).
 
     [UnixFact]
-    public void A_target_that_is_a_symbolic_link_is_written_through()
+    public void A_target_that_is_a_symbolic_link_is_refused_and_the_file_it_points_to_is_untouched()
     {
         using var dir = new TempDirectory();
         dir.Write("nginx.conf.template", "listen {port};");
         var real = dir.Write("real/nginx.conf", "old");
         File.CreateSymbolicLink(dir.Combine("nginx.conf"), real);
 
-        Write(Setup(dir, "nginx.conf.template"));
+        var error = Should.Throw<PbDeployException>(() => Write(Setup(dir, "nginx.conf.template")));
 
+        error.Message.ShouldBe(
+            $"{dir.Combine("nginx.conf")}: the target of template nginx.conf.template of service 'nginx' is a symbolic link; pbdeploy never writes through a link: "
+            + $"remove the link, or point the manifest at the real file ({dir.Combine("pbdeploy.json")}:3:5).");
         new FileInfo(dir.Combine("nginx.conf")).LinkTarget.ShouldBe(real);
-        File.ReadAllText(real).ShouldBe("listen 8080;");
+        File.ReadAllText(real).ShouldBe("old");
     }
 
     [Fact]

@@ -143,5 +143,43 @@ internal static unsafe partial class Libc
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
+    // FILES (issue 9, item 2): private files, created with their final mode, never through a link, never blocking on a FIFO.
+    public const int O_EXCL = 0x80;
+    public const int O_NONBLOCK = 0x800;
+    public const int AT_EMPTY_PATH = 0x1000;
+    public const int AT_FDCWD = -100;
+    public const int ENOENT = 2;
+    public const int EEXIST = 17;
+    public const int ELOOP = 40;
+    public const int ENXIO = 6;
+    public const int F_DUPFD_CLOEXEC = 1030;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int openat(int dirfd, byte* path, int flags, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int mkdirat(int dirfd, byte* path, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int unlinkat(int dirfd, byte* path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int renameat(int olddirfd, byte* oldpath, int newdirfd, byte* newpath);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fchmod(int fd, int mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint pread(int fd, byte* buf, nuint count, long offset);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport("libc")]
+    public static partial uint getegid();
+
     public static int LastError => Marshal.GetLastPInvokeError();
 }
