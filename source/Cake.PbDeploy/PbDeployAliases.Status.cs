@@ -1,11 +1,11 @@
-using Cake.Core;
 using Cake.Core.Annotations;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
+using Cake.Core;
 using Cake.PbDeploy.Internal;
+using PbDeploy.Deployment;
 using PbDeploy.Processes;
 using PbDeploy.Status;
-using PbDeploy.Templating;
 
 namespace Cake.PbDeploy;
 

@@ -13,6 +13,7 @@ namespace Cake.PbDeploy;
 [CakeAliasCategory("PbDeploy")]
 [CakeNamespaceImport("Cake.PbDeploy")]
 [CakeNamespaceImport("PbDeploy.Deployment")]
+[CakeNamespaceImport("PbDeploy.Processes")]
 [CakeNamespaceImport("PbDeploy.Status")]
 [CakeNamespaceImport("PbDeploy.Templating")]
 public static partial class PbDeployAliases

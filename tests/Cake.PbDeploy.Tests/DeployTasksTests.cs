@@ -1,6 +1,5 @@
 using Cake.PbDeploy.Tests.Support;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace Cake.PbDeploy.Tests;

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Cake.PbDeploy.Tests.Support;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace Cake.PbDeploy.Tests;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using PbDeploy.Cli.Tests.Support;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Cli.Tests;

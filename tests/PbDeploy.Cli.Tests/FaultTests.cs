@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PbDeploy.Cli.Tests.Support;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Cli.Tests;

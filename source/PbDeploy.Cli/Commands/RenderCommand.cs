@@ -1,5 +1,5 @@
 using System.CommandLine;
-using PbDeploy.Templating;
+using PbDeploy.Deployment;
 
 namespace PbDeploy.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PbDeploy.Processes;
 using PbDeploy.Status;
 
 namespace PbDeploy.Cli.Output;

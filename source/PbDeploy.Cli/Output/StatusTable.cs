@@ -1,3 +1,4 @@
+using PbDeploy.Processes;
 using PbDeploy.Status;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using PbDeploy.Files;
+using PbDeploy.Platform;
 using PbDeploy.Processes;
 using PbDeploy.Processes.Linux;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using PbDeploy.Manifest;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 
 namespace PbDeploy.Deployment;
 

@@ -1,4 +1,5 @@
 using PbDeploy.Manifest;
+using PbDeploy.Processes;
 using PbDeploy.Status;
 using PbDeploy.Templating;
 
@@ -11,7 +12,7 @@ internal sealed class ServiceContext
     {
         Service = service;
         Status = status;
-        Scope = VariableScope.ForService(manifest, service, status);
+        Scope = VariableScope.ForService(manifest, service, status?.ForTemplates());
         var cwd = Scope.RenderSetting("cwd");
         WorkingDirectory = cwd is null ? manifest.ProjectDir : Path.GetFullPath(cwd, manifest.ProjectDir);
         var log = Scope.RenderSetting("log");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PbDeploy.Processes.Linux;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Manifest;
 

@@ -1,4 +1,4 @@
-using PbDeploy.Processes.Linux;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Processes;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using PbDeploy.Status;
 
 namespace PbDeploy.Processes;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using PbDeploy.Platform;
 using PbDeploy.Processes.Linux;
-using PbDeploy.Status;
 
 namespace PbDeploy.Processes;
 

@@ -1,4 +1,3 @@
-using PbDeploy.Status;
 
 namespace PbDeploy.Processes;
 

@@ -40,7 +40,7 @@ public sealed class ProcessFinder
     {
         FinderMethod.Netlink => (SockDiag.Query([port]) ?? ProcNetTcp.Query([port])).Count > 0,
         FinderMethod.ProcNet => ProcNetTcp.Query([port]).Count > 0,
-        _ => FindPortOwner(port).State != Status.ServiceState.Stopped,
+        _ => FindPortOwner(port).State != ServiceState.Stopped,
     };
 
     private FinderMethod Method() => _method != FinderMethod.Auto ? _method : HasProc ? FinderMethod.Netlink : FinderMethod.Lsof;

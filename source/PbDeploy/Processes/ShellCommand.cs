@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using PbDeploy.Files;
-using PbDeploy.Processes.Linux;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Processes;
 

@@ -1,3 +1,4 @@
+using PbDeploy.Platform;
 using PbDeploy.Processes.Linux;
 
 namespace PbDeploy.Processes;

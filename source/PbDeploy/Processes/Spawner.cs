@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using PbDeploy.Processes.Linux;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Processes;
 

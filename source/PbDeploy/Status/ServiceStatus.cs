@@ -1,3 +1,7 @@
+using System.Globalization;
+using PbDeploy.Processes;
+using PbDeploy.Templating;
+
 namespace PbDeploy.Status;
 
 /// <summary>The state of one service, found from its port or pidfile.</summary>
@@ -33,4 +37,19 @@ public sealed record ServiceStatus
     /// <see cref="Pid"/> and <see cref="Pids"/> then name the refused processes.
     /// </summary>
     public string? Refusal { get; init; }
+
+    /// <summary>What the service's templates know of its process: <c>pid</c> and <c>pids</c> where it runs, else why not.</summary>
+    public ServiceProcess ForTemplates()
+    {
+        if (State == ServiceState.Running && Pid is { } pid)
+        {
+            return ServiceProcess.Running(pid, Pids);
+        }
+
+        var why = State == ServiceState.Foreign
+            ? Refusal ?? $"{(Port is { } port ? $"port {port.ToString(CultureInfo.InvariantCulture)}" : $"pidfile {Pidfile}")} is in use by a process PbDeploy cannot see"
+                + (SocketUid is { } uid ? $" (uid {uid.ToString(CultureInfo.InvariantCulture)})" : "")
+            : ServiceProcess.NotRunning(Name, Port, Pidfile);
+        return ServiceProcess.NotAvailable(Note is { Length: > 0 } note && note != Refusal ? $"{why}; {note}" : why);
+    }
 }

@@ -31,7 +31,7 @@ public sealed class StatusReader
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(service);
-        var rendered = VariableScope.ForService(manifest, service, status: null).RenderSetting("pidfile")
+        var rendered = VariableScope.ForService(manifest, service, process: null).RenderSetting("pidfile")
             ?? throw new ArgumentException($"service '{service.Name}' has no pidfile", nameof(service));
         return Path.GetFullPath(rendered, manifest.ProjectDir);
     }

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using PbDeploy.Files;
+using PbDeploy.Platform;
 using PbDeploy.Manifest;
-using PbDeploy.Processes.Linux;
 
 namespace PbDeploy.Templating;
 

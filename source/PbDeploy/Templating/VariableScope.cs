@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using Newtonsoft.Json.Linq;
 using PbDeploy.Manifest;
-using PbDeploy.Status;
 
 namespace PbDeploy.Templating;
 
@@ -24,15 +23,15 @@ public sealed class VariableScope
     private const string EnvName = "env";
     private const string ServicesName = "services";
 
-    private readonly ServiceStatus? _status;
+    private readonly ServiceProcess? _process;
     private Dictionary<string, string>? _environment;
     private IReadOnlyCollection<string>? _names;
 
-    private VariableScope(DeployManifest manifest, ServiceDefinition service, ServiceStatus? status)
+    private VariableScope(DeployManifest manifest, ServiceDefinition service, ServiceProcess? process)
     {
         Manifest = manifest;
         Service = service;
-        _status = status;
+        _process = process;
     }
 
     /// <summary>The manifest whose variables this scope sees.</summary>
@@ -50,14 +49,14 @@ public sealed class VariableScope
 
     /// <summary>
     /// The variables of <paramref name="service"/>: <c>project_dir</c>, <c>name</c>, <c>port</c>, <c>pid</c> and
-    /// <c>pids</c> (from <paramref name="status"/>; <c>pid</c> is an error where nothing runs), <c>env.NAME</c>,
+    /// <c>pids</c> (from <paramref name="process"/>; <c>pid</c> is an error where nothing runs), <c>env.NAME</c>,
     /// <c>services.OTHER.KEY</c>, the manifest's <c>variables</c> and every key of the service.
     /// </summary>
-    public static VariableScope ForService(DeployManifest manifest, ServiceDefinition service, ServiceStatus? status)
+    public static VariableScope ForService(DeployManifest manifest, ServiceDefinition service, ServiceProcess? process)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(service);
-        return new VariableScope(manifest, service, status);
+        return new VariableScope(manifest, service, process);
     }
 
     /// <summary>
@@ -140,15 +139,15 @@ public sealed class VariableScope
                     ? Scalar(segments, port.ToString(CultureInfo.InvariantCulture), out value)
                     : $"'port' is not available: service '{Service.Name}' has no port (it is found by its pidfile)";
             case PidName or PidsName:
-                if (_status is { State: ServiceState.Running, Pid: { } pid })
+                if (_process is { Pid: { } pid })
                 {
                     var text = head == PidName
                         ? pid.ToString(CultureInfo.InvariantCulture)
-                        : string.Join(' ', (_status.Pids.Count > 0 ? _status.Pids : [pid]).Select(p => p.ToString(CultureInfo.InvariantCulture)));
+                        : string.Join(' ', (_process.Pids.Count > 0 ? _process.Pids : [pid]).Select(p => p.ToString(CultureInfo.InvariantCulture)));
                     return Scalar(segments, text, out value);
                 }
 
-                return $"'{head}' is not available: {WhyNotRunning()}";
+                return $"'{head}' is not available: {_process?.Unavailable ?? ServiceProcess.NotRunning(Service.Name, Service.Port, Service.Pidfile)}";
             case EnvName:
                 return ResolveEnv(segments, out value);
             case ServicesName:
@@ -174,22 +173,6 @@ public sealed class VariableScope
 
         value = text;
         return null;
-    }
-
-    private string WhyNotRunning()
-    {
-        var where = Service.Port is { } port
-            ? $"port {port.ToString(CultureInfo.InvariantCulture)}"
-            : $"pidfile {Service.Pidfile}";
-        var why = _status switch
-        {
-            { State: ServiceState.Foreign } s =>
-                $"{where} is in use by a process PbDeploy cannot see"
-                + (s.SocketUid is { } uid ? $" (uid {uid.ToString(CultureInfo.InvariantCulture)})" : ""),
-            _ when Service.Port is not null => $"service '{Service.Name}' is not running (nothing listens on {where})",
-            _ => $"service '{Service.Name}' is not running (its {where} names no live process)",
-        };
-        return _status?.Note is { Length: > 0 } note ? $"{why}; {note}" : why;
     }
 
     private string? ResolveEnv(string[] segments, out string? value)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PbDeploy.Cli.Tests.Support;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Cli.Tests.EndToEnd;

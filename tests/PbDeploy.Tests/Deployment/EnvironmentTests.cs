@@ -1,5 +1,5 @@
 using PbDeploy.Deployment;
-using PbDeploy.Status;
+using PbDeploy.Processes;
 using PbDeploy.Tests.Deployment.Support;
 using static PbDeploy.Tests.Deployment.Support.DeployScene;
 

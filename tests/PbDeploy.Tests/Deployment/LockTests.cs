@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using PbDeploy.Deployment;
+using PbDeploy.Processes;
 using PbDeploy.Tests.Deployment.Support;
 using PbDeploy.Tests.Support;
 using static PbDeploy.Tests.Deployment.Support.DeployScene;
@@ -62,7 +63,7 @@ public sealed class LockTests
             error.Message.ShouldStartWith($"another deploy of {scene.ManifestPath} is running (pid {Environment.ProcessId}, started ");
             error.Message.ShouldContain($"still holds {DeployLock.PathFor(scene.ManifestPath)} after 0.3 s");
             scene.Events.OfType<WaitingForLock>().ShouldHaveSingleItem().Holder.ShouldStartWith($"pid {Environment.ProcessId}, started ");
-            Owner(port).State.ShouldBe(PbDeploy.Status.ServiceState.Stopped);
+            Owner(port).State.ShouldBe(PbDeploy.Processes.ServiceState.Stopped);
         }
 
         Outcome(await scene.DeployAsync(), "web").Action.ShouldBe(ServiceAction.Started); // released with the session
@@ -86,7 +87,7 @@ public sealed class LockTests
 
             failure.Message.ShouldStartWith($"cannot open the deploy lock {lockPath}: ");
             File.ReadAllText(victim).ShouldBe("precious\n");
-            Owner(port).State.ShouldBe(Status.ServiceState.Stopped);
+            Owner(port).State.ShouldBe(ServiceState.Stopped);
         }
         finally
         {

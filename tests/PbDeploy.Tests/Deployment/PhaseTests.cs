@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using PbDeploy.Deployment;
-using PbDeploy.Status;
+using PbDeploy.Processes;
 using PbDeploy.Tests.Deployment.Support;
 using static PbDeploy.Tests.Deployment.Support.DeployScene;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using PbDeploy.Deployment;
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Deployment.Support;
 using PbDeploy.Tests.Support;
 using static PbDeploy.Tests.Deployment.Support.DeployScene;

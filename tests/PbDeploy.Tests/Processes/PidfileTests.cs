@@ -1,5 +1,4 @@
 using PbDeploy.Processes;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Tests.Processes;

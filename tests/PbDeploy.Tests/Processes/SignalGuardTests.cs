@@ -1,6 +1,5 @@
+using PbDeploy.Platform;
 using PbDeploy.Processes;
-using PbDeploy.Processes.Linux;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Tests.Processes;

@@ -1,6 +1,7 @@
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Newtonsoft.Json;
 using PbDeploy.Manifest;
+using PbDeploy.Processes;
 using PbDeploy.Status;
 using PbDeploy.Templating;
 
@@ -48,7 +49,7 @@ internal static class TestManifest
     public static VariableScope Scope(string serviceJson, string variablesJson = "{}", ServiceStatus? status = null)
     {
         var service = Service("web", serviceJson);
-        return VariableScope.ForService(NewManifest(variablesJson, services: service), service, status);
+        return VariableScope.ForService(NewManifest(variablesJson, services: service), service, status?.ForTemplates());
     }
 
     public static ServiceStatus Running(string name, int pid, params int[] pids) =>

@@ -1,5 +1,6 @@
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Newtonsoft.Json;
+using PbDeploy.Processes;
 using PbDeploy.Status;
 using PbDeploy.Templating;
 using static PbDeploy.Tests.Templating.TestManifest;

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Processes.Linux;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Processes.Linux;
 

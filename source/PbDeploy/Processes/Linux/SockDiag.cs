@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using PbDeploy.Platform;
 
 namespace PbDeploy.Processes.Linux;
 

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Newtonsoft.Json;
 using PbDeploy.Deployment;
 using PbDeploy.Manifest;
+using PbDeploy.Platform;
 using PbDeploy.Processes;
-using PbDeploy.Processes.Linux;
-using PbDeploy.Status;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Tests.Deployment.Support;

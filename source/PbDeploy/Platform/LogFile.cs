@@ -1,6 +1,5 @@
-using PbDeploy.Processes.Linux;
 
-namespace PbDeploy.Files;
+namespace PbDeploy.Platform;
 
 /// <summary>
 /// A service's log, opened by pbdeploy itself for appending and handed to the child as its stdout and stderr: never

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using PbDeploy.Processes.Linux;
 
-namespace PbDeploy.Files;
+namespace PbDeploy.Platform;
 
 /// <summary>What <c>statx</c> says of a file: .NET's <see cref="FileInfo"/> cannot tell the owner, nor stat an open descriptor.</summary>
 internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong Inode, uint DevMajor, uint DevMinor, ulong Size, uint Links)

@@ -1,6 +1,5 @@
-using PbDeploy.Processes.Linux;
 
-namespace PbDeploy.Files;
+namespace PbDeploy.Platform;
 
 /// <summary>
 /// Whether a file may be created or replaced where it is: not in a folder another user could plant a link or a file

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PbDeploy.Processes.Linux;
+namespace PbDeploy.Platform;
 
 /// <summary>The few libc calls the Linux process layer needs; source-generated marshalling, so NativeAOT-safe.</summary>
 internal static unsafe partial class Libc

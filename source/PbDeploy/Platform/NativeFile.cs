@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using PbDeploy.Processes.Linux;
 
-namespace PbDeploy.Files;
+namespace PbDeploy.Platform;
 
 /// <summary>
 /// File calls on descriptors, for what <see cref="File"/> cannot say: create with <c>O_EXCL|O_NOFOLLOW</c> and a mode,

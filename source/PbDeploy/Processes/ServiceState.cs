@@ -1,4 +1,4 @@
-namespace PbDeploy.Status;
+namespace PbDeploy.Processes;
 
 /// <summary>What runs for a service right now.</summary>
 public enum ServiceState

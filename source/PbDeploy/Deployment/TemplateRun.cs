@@ -1,7 +1,8 @@
 using PbDeploy.Manifest;
 using PbDeploy.Status;
+using PbDeploy.Templating;
 
-namespace PbDeploy.Templating;
+namespace PbDeploy.Deployment;
 
 /// <summary>The files a service's templates were rendered to.</summary>
 /// <param name="Service">The service's name.</param>
@@ -24,7 +25,7 @@ public static class TemplateRun
         var withTemplates = services.Where(s => s.Templates.Count > 0).ToList();
         var statuses = (statusReader ?? new StatusReader()).Read(manifest, withTemplates);
         var prepared = withTemplates
-            .Select((service, i) => TemplateWriter.Prepare(manifest, service, VariableScope.ForService(manifest, service, statuses[i])))
+            .Select((service, i) => TemplateWriter.Prepare(manifest, service, VariableScope.ForService(manifest, service, statuses[i].ForTemplates())))
             .ToList();
         return [.. prepared.Select(p => new ServiceRender(p.Service.Name, p.Commit()))];
     }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PbDeploy.Processes.Linux;
+namespace PbDeploy.Platform;
 
 /// <summary>What a path is, from <c>statx</c> (following links): .NET tells a FIFO from a regular file only by trying to read it.</summary>
 internal static unsafe class FileKind

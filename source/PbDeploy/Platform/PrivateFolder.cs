@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using PbDeploy.Processes.Linux;
 
-namespace PbDeploy.Files;
+namespace PbDeploy.Platform;
 
 /// <summary>
 /// A folder only this user can write, held open: the project's <c>.pbdeploy</c>, or this user's runtime folder where
