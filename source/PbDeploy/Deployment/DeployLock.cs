@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -86,47 +85,47 @@ public sealed class DeployLock : IDisposable
         PrivateFolder folder, string name, string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
     {
         var path = System.IO.Path.Combine(folder.Path, name);
-        var clock = Stopwatch.StartNew();
         var told = false;
-        while (true)
+        DeployLock? TryTake()
         {
-            var fd = Open(folder, name, path);
-            if (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+            while (true)
             {
-                // The holder before us may have removed the file after we opened it: then we hold a lock on a file
-                // nobody else will open. Only the file the path still names counts.
-                if (FileStat.Of(fd) is { } held && FileStat.At(folder.Fd, name) is { } named && held.SameFile(named))
+                var fd = Open(folder, name, path);
+                if (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) == 0)
                 {
-                    WriteHolder(fd);
-                    return new DeployLock(folder, name, fd);
+                    // The holder before us may have removed the file after we opened it: then we hold a lock on a file
+                    // nobody else will open. Only the file the path still names counts.
+                    if (FileStat.Of(fd) is { } held && FileStat.At(folder.Fd, name) is { } named && held.SameFile(named))
+                    {
+                        WriteHolder(fd);
+                        return new DeployLock(folder, name, fd);
+                    }
+
+                    NativeFile.Close(fd);
+                    continue;
                 }
 
+                var error = Libc.LastError;
                 NativeFile.Close(fd);
-                continue;
-            }
+                if (error != Libc.EWOULDBLOCK)
+                {
+                    throw new DeployLockedException($"cannot lock {path} for the deploy of {manifestPath}: {NativeFile.Error(error)}; check that the file can be written.");
+                }
 
-            var error = Libc.LastError;
-            NativeFile.Close(fd);
-            if (error != Libc.EWOULDBLOCK)
-            {
-                throw new DeployLockedException($"cannot lock {path} for the deploy of {manifestPath}: {NativeFile.Error(error)}; check that the file can be written.");
-            }
+                if (!told)
+                {
+                    waiting?.Invoke(path, Holder(folder, name));
+                    told = true;
+                }
 
-            if (clock.Elapsed >= timeout)
-            {
-                throw new DeployLockedException(
-                    $"another deploy of {manifestPath} is running ({Holder(folder, name)}) and still holds {path} after {timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s; " +
-                    "wait for it to finish, or raise the lock timeout.");
+                return null;
             }
-
-            if (!told)
-            {
-                waiting?.Invoke(path, Holder(folder, name));
-                told = true;
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
+
+        return await Poll.UntilAsync(TryTake, timeout, cancellationToken).ConfigureAwait(false)
+            ?? throw new DeployLockedException(
+                $"another deploy of {manifestPath} is running ({Holder(folder, name)}) and still holds {path} after {timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s; " +
+                "wait for it to finish, or raise the lock timeout.");
     }
 
     /// <summary>Opens (creating it 0600) the lock file in the private folder, never through a link, and only if it is ours.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PbDeploy.Manifest;
 using PbDeploy.Processes;
@@ -74,14 +73,14 @@ public sealed partial class DeploySession
 
             if (ready.Exit is null)
             {
-                await ShellCommand.StopGroupAsync(pid).ConfigureAwait(false); // never leave a half-started service behind
+                _ = await ProgramRun.StopGroupAsync(pid).ConfigureAwait(false); // never leave a half-started service behind
             }
 
             return Failed(service, phase, $"{ready.Failure}; log: {context.LogPath}", LogTail(context.LogPath));
         }
         catch (OperationCanceledException)
         {
-            await ShellCommand.StopGroupAsync(pid).ConfigureAwait(false);
+            _ = await ProgramRun.StopGroupAsync(pid).ConfigureAwait(false);
             throw;
         }
     }
@@ -114,31 +113,24 @@ public sealed partial class DeploySession
     {
         var what = service.Port is { } port ? $"port {port} to listen" : $"pidfile {service.Pidfile} to name a live process";
         _raise(new Waiting(service.Name, what, service.StartTimeout));
-        var clock = Stopwatch.StartNew();
-        var delay = 10;
-        while (true)
-        {
-            // Poll the cheap question (does the port listen?), and find the holders only once it does.
-            if ((service.Port is not { } listening || _finder.IsListening(listening))
-                && _statusReader.Read(_manifest, [service])[0] is { State: not ServiceState.Stopped } status)
+        var ready = await Poll.UntilAsync(
+            () =>
             {
-                return NotOurs(service, status, ours) is { } stranger ? new Readiness(null, null, stranger) : new Readiness(status, null, null);
-            }
+                // Ask the cheap question (does the port listen?), and find the holders only once it does.
+                if ((service.Port is not { } listening || _finder.IsListening(listening))
+                    && _statusReader.Read(_manifest, [service])[0] is { State: not ServiceState.Stopped } status)
+                {
+                    return NotOurs(service, status, ours) is { } stranger ? new Readiness(null, null, stranger) : new Readiness(status, null, null);
+                }
 
-            if (child is { } pid && ShellCommand.TryReap(pid) is { } exit)
-            {
-                return new Readiness(null, exit, $"it {Describe(exit)} before it was ready (waiting for {what})");
-            }
-
-            if (clock.Elapsed >= service.StartTimeout)
-            {
-                return new Readiness(null, null, string.Create(CultureInfo.InvariantCulture,
-                    $"it was not ready within its start_timeout of {service.StartTimeout.TotalSeconds:0.##} s (waiting for {what})"));
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = Math.Min(delay * 2, 100);
-        }
+                return child is { } pid && ShellCommand.TryReap(pid) is { } exit
+                    ? new Readiness(null, exit, $"it {Describe(exit)} before it was ready (waiting for {what})")
+                    : null;
+            },
+            service.StartTimeout,
+            cancellationToken).ConfigureAwait(false);
+        return ready ?? new Readiness(null, null, string.Create(CultureInfo.InvariantCulture,
+            $"it was not ready within its start_timeout of {service.StartTimeout.TotalSeconds:0.##} s (waiting for {what})"));
     }
 
     /// <summary>Why the process now holding the service's port (or named by its pidfile) is not the one started; null when it is.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PbDeploy.Manifest;
 using PbDeploy.Processes;
@@ -71,23 +70,10 @@ public sealed partial class DeploySession
         var who = roots.Count == 1 ? $"pid {roots[0].Pid} to exit" : $"pids {string.Join(", ", roots.Select(r => r.Pid))} to exit";
         var what = service.Port is { } listening ? $"{who} and port {listening} to be free" : who;
         _raise(new Waiting(service.Name, what, timeout));
-        var clock = Stopwatch.StartNew();
-        var delay = 10;
-        while (true)
-        {
-            if (!holders.Any(Signals.IsAlive) && (service.Port is not { } port || !_finder.IsListening(port)))
-            {
-                return true;
-            }
-
-            if (clock.Elapsed >= timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = Math.Min(delay * 2, 100);
-        }
+        return await Poll.UntilAsync(
+            () => !holders.Any(Signals.IsAlive) && (service.Port is not { } port || !_finder.IsListening(port)),
+            timeout,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What is left after SIGKILL: only processes that really still run, never one that is already dead.</summary>

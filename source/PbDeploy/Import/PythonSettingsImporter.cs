@@ -1,10 +1,9 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PbDeploy.Manifest;
+using PbDeploy.Processes;
 
 namespace PbDeploy.Import;
 
@@ -70,91 +69,49 @@ public sealed class PythonSettingsImporter(
 
     private async Task<string> RunPythonAsync(string settings, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(pythonPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetDirectoryName(settings)!,
-        };
-        foreach (var arg in (string[])["-B", "-c", Helper.Value, settings])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        var variables = ProgramRun.CurrentEnvironment();
+        variables["PYTHONIOENCODING"] = "utf-8";
+        variables["PYTHONDONTWRITEBYTECODE"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
             {
-                start.Environment.Remove(name);
+                variables.Remove(name);
             }
             else
             {
-                start.Environment[name] = value;
+                variables[name] = value;
             }
         }
 
-        Process process;
-        try
+        var request = new RunRequest(pythonPath, ["-B", "-c", Helper.Value, settings], Path.GetDirectoryName(settings)!, variables)
         {
-            process = Process.Start(start) ?? throw new PbDeployException($"cannot start {pythonPath}");
-        }
-        catch (Win32Exception e)
+            SeparateError = true, // stdout is one JSON document; stderr is what went wrong
+            Timeout = _timeout,
+        };
+        if (ProgramRun.Resolve(pythonPath) is null)
         {
             throw new PbDeployException(
-                $"cannot run {pythonPath} to read {settings}: {e.Message}; pbdeploy import runs the settings file with Python 3: install python3 (e.g. apt-get install python3) and make sure it is on PATH",
-                e);
+                $"cannot run {pythonPath} to read {settings}: there is no such program{(pythonPath.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}; pbdeploy import runs the settings file with Python 3: install python3 (e.g. apt-get install python3) and make sure it is on PATH");
         }
 
-        using (process)
+        var run = await ProgramRun.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        if (run.TimedOut)
         {
-            process.StandardInput.Close();
-            using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeoutSource.CancelAfter(_timeout);
-            // The helper prints one document and exits; read both streams to the end so neither pipe fills up.
-            var stdout = process.StandardOutput.ReadToEndAsync(timeoutSource.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeoutSource.Token);
-            try
-            {
-                await Task.WhenAll(stdout, stderr, process.WaitForExitAsync(timeoutSource.Token)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Kill(process);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new PbDeployException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{settings}: running it with {pythonPath} did not finish within {_timeout.TotalSeconds:0.#} s and was killed; a settings file should only define SERVICES, not wait for anything"));
-            }
-
-            var text = await stdout.ConfigureAwait(false);
-            if (process.ExitCode != 0 || string.IsNullOrWhiteSpace(text))
-            {
-                var error = LastLine(await stderr.ConfigureAwait(false));
-                throw new PbDeployException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{settings}: {pythonPath} exited with code {process.ExitCode} without converting it{(error is null ? "" : ": " + error)}; check that {pythonPath} is Python 3"));
-            }
-
-            return text;
+            throw new PbDeployException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{settings}: running it with {pythonPath} did not finish within {_timeout.TotalSeconds:0.#} s and was killed; a settings file should only define SERVICES, not wait for anything"));
         }
-    }
 
-    private static void Kill(Process process)
-    {
-        try
+        if (run.Exit.Code != 0 || string.IsNullOrWhiteSpace(run.Output))
         {
-            process.Kill(entireProcessTree: true);
+            var error = LastLine(run.Error);
+            throw new PbDeployException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{settings}: {pythonPath} {(run.Exit.Code is { } code ? $"exited with code {code}" : run.Exit.ToString())} without converting it{(error is null ? "" : ": " + error)}; check that {pythonPath} is Python 3"));
         }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
+
+        return run.Output;
     }
 
     private static string? LastLine(string text) =>

@@ -2,7 +2,7 @@ using PbDeploy.Platform;
 
 namespace PbDeploy.Processes;
 
-/// <summary>Reaps children started by <see cref="Spawner"/>: <c>waitpid</c> without blocking, polled, so waits can be cancelled.</summary>
+/// <summary>Reaps children started by <see cref="Spawner"/>: <c>waitpid</c> without blocking, polled with <see cref="Poll"/>, so waits can be cancelled.</summary>
 internal static class ChildProcess
 {
     /// <summary>The child's exit status if it has exited (reaping it), or null while it runs.</summary>
@@ -23,21 +23,5 @@ internal static class ChildProcess
 
         var signal = status & 0x7f;
         return signal == 0 ? new ExitStatus((status >> 8) & 0xff, null) : new ExitStatus(null, signal);
-    }
-
-    /// <summary>Waits for the child to exit; polls every few milliseconds, backing off to 50 ms.</summary>
-    public static async Task<ExitStatus> WaitForExitAsync(int pid, CancellationToken cancellationToken)
-    {
-        var delay = 2;
-        while (true)
-        {
-            if (TryReap(pid) is { } exit)
-            {
-                return exit;
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = Math.Min(delay * 2, 50);
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -61,30 +59,20 @@ internal static class LsofResolver
 
     private static string RunLsof(List<int> ports)
     {
-        var start = new ProcessStartInfo("lsof")
+        var request = new RunRequest("lsof", ["-nP", $"-iTCP:{string.Join(',', ports)}", "-sTCP:LISTEN", "-FpRn"], "/", ProgramRun.CurrentEnvironment())
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            SeparateError = true, // its warnings (an unreadable mount, say) are not records
+            Timeout = TimeSpan.FromSeconds(30),
         };
-        foreach (var arg in (string[])["-nP", $"-iTCP:{string.Join(',', ports)}", "-sTCP:LISTEN", "-FpRn"])
+        if (ProgramRun.Resolve(request.Program) is null)
         {
-            start.ArgumentList.Add(arg);
+            throw new PbDeployException($"cannot run lsof to find the processes listening on ports {string.Join(", ", ports)}: it is not on PATH; install lsof.");
         }
 
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            _ = stderr.GetAwaiter().GetResult();
-            return output; // exit code 1 means "nothing found"
-        }
-        catch (Win32Exception e)
-        {
-            throw new PbDeployException($"cannot run lsof to find the processes listening on ports {string.Join(", ", ports)}: {e.Message}; install lsof.", e);
-        }
+        var run = ProgramRun.RunAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+        return run.TimedOut
+            ? throw new PbDeployException($"lsof did not answer within 30 s for ports {string.Join(", ", ports)} and was stopped; a hung network mount can do that: run lsof -nP -iTCP -sTCP:LISTEN to see.")
+            : run.Output; // exit code 1 means "nothing found"
     }
 
     private static bool AcceptsConnections(int port)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using PbDeploy.Platform;
 
 namespace PbDeploy.Processes;
@@ -11,8 +9,6 @@ namespace PbDeploy.Processes;
 /// </summary>
 public static class ShellCommand
 {
-    private const int MaxOutput = 256 * 1024;
-
     /// <summary>The shell every command runs through.</summary>
     public const string Shell = "/bin/sh";
 
@@ -36,56 +32,10 @@ public static class ShellCommand
         string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? projectDir, string? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        PrivateFolder? folder = null;
-        string? temporary = null;
-        int fd;
-        long from = 0;
-        if (log is not null)
-        {
-            fd = LogFile.OpenAppend(log);
-            from = (long)(FileStat.Of(fd)?.Size ?? 0);
-        }
-        else
-        {
-            folder = projectDir is null ? PrivateFolder.ForUser() : PrivateFolder.ForProject(projectDir);
-            try
-            {
-                (fd, temporary) = folder.CreateFile("output-", ".log");
-            }
-            catch
-            {
-                folder.Dispose();
-                throw;
-            }
-        }
-
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            var outputPath = log ?? Path.Combine(folder!.Path, temporary!);
-            var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, fd, outputPath));
-            ExitStatus exit;
-            try
-            {
-                exit = await ChildProcess.WaitForExitAsync(pid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await StopGroupAsync(pid).ConfigureAwait(false);
-                throw;
-            }
-
-            return new CommandResult(command, exit, Text(NativeFile.ReadFrom(fd, from, MaxOutput)), clock.Elapsed);
-        }
-        finally
-        {
-            NativeFile.Close(fd);
-            if (folder is not null)
-            {
-                folder.Delete(temporary!);
-                folder.Dispose();
-            }
-        }
+        var run = await ProgramRun.RunAsync(
+            new RunRequest(Shell, ["-c", command], workingDirectory, environment) { ProjectDir = projectDir, Log = log },
+            cancellationToken).ConfigureAwait(false);
+        return new CommandResult(command, run.Exit, run.Output, run.Duration);
     }
 
     /// <summary>
@@ -117,26 +67,6 @@ public static class ShellCommand
     /// <summary>Whether a process we started has exited (reaping it); null while it runs.</summary>
     public static ExitStatus? TryReap(int pid) => DetachedChildren.TryReap(pid);
 
-    /// <summary>SIGTERM to a process group we started, SIGKILL after two seconds, then reap its leader.</summary>
-    internal static async Task StopGroupAsync(int processGroup)
-    {
-        Signals.SendGroup(processGroup, Signals.Terminate);
-        var deadline = Stopwatch.StartNew();
-        while (DetachedChildren.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-
-        if (Signals.GroupExists(processGroup))
-        {
-            Signals.SendGroup(processGroup, Signals.Kill); // whatever the leader left behind in its group
-        }
-        while (DetachedChildren.TryReap(processGroup) is null && deadline.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
     /// The last <paramref name="maxBytes"/> of a file as UTF-8 text (invalid bytes replaced); empty when there is none,
     /// or when it is a link, a FIFO or a device (a log swapped for a link to a secret is not read into a message).
@@ -146,18 +76,12 @@ public static class ShellCommand
         var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK);
         try
         {
-            return fd >= 0 && FileStat.Of(fd) is { IsRegular: true } ? Text(NativeFile.ReadFrom(fd, 0, maxBytes)) : "";
+            return fd >= 0 && FileStat.Of(fd) is { IsRegular: true } ? ProgramRun.Text(NativeFile.ReadFrom(fd, 0, maxBytes)) : "";
         }
         finally
         {
             NativeFile.Close(fd);
         }
-    }
-
-    private static string Text((byte[] Bytes, bool Cut) read)
-    {
-        var text = Encoding.UTF8.GetString(read.Bytes);
-        return read.Cut ? "..." + text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
     }
 
     /// <summary>The last <paramref name="lines"/> lines of <paramref name="text"/>.</summary>

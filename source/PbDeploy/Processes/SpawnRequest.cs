@@ -23,4 +23,7 @@ internal sealed record SpawnRequest(
     /// False: a new process group in the caller's session, so the whole command can be signalled at once.
     /// </summary>
     public bool NewSession { get; init; }
+
+    /// <summary>An open file (close-on-exec, above 2) for stderr alone; -1 (the default): stderr goes with stdout.</summary>
+    public int ErrorFd { get; init; } = -1;
 }

@@ -73,7 +73,7 @@ internal static unsafe class Spawner
 
             Check(Libc.posix_spawn_file_actions_addopen(actions, 0, Utf8("/dev/null"), Libc.O_RDONLY, 0), request, "open /dev/null");
             Check(Libc.posix_spawn_file_actions_adddup2(actions, request.OutputFd, 1), request, "dup2 output");
-            Check(Libc.posix_spawn_file_actions_adddup2(actions, 1, 2), request, "dup2");
+            Check(Libc.posix_spawn_file_actions_adddup2(actions, request.ErrorFd >= 0 ? request.ErrorFd : 1, 2), request, "dup2 error");
             Check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), request, "closefrom");
             Check(Libc.posix_spawn_file_actions_addchdir_np(actions, Utf8(request.WorkingDirectory)), request, "chdir");
 

@@ -18,7 +18,7 @@ public sealed partial class LayerTests
         ["Processes"] = ["Platform"],
         ["Templating"] = ["Manifest", "Platform"],
         ["Status"] = ["Manifest", "Templating", "Processes", "Platform"],
-        ["Import"] = ["Manifest", "Platform"],
+        ["Import"] = ["Manifest", "Processes", "Platform"],
         ["Deployment"] = ["Manifest", "Templating", "Status", "Processes", "Platform"],
     };
 

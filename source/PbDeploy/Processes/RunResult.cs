@@ -1,0 +1,9 @@
+namespace PbDeploy.Processes;
+
+/// <summary>How a program run by <see cref="ProgramRun"/> ended, and what it wrote.</summary>
+/// <param name="Exit">How it ended (for a timed-out run: after it was stopped).</param>
+/// <param name="Output">Its stdout (and stderr, unless separate), the last 256 KiB, as UTF-8.</param>
+/// <param name="Error">Its stderr when it was asked for separately, else empty.</param>
+/// <param name="Duration">How long it ran.</param>
+/// <param name="TimedOut">True when it ran past its timeout and was stopped.</param>
+internal sealed record RunResult(ExitStatus Exit, string Output, string Error, TimeSpan Duration, bool TimedOut);
