@@ -1,3 +1,4 @@
+using System.Text;
 using PbDeploy.Processes.Linux;
 
 namespace PbDeploy.Files;
@@ -24,13 +25,17 @@ internal static class WritePlace
             }
         }
 
+        if (AncestorProblem(folder, uid => uid == euid || uid == 0) is { } above)
+        {
+            return above;
+        }
+
         if (FileStat.Stat(folder) is not { } stat)
         {
             return null; // missing: the writer says so, with what to do
         }
 
-        var othersWrite = (stat.Permissions & 0x2) != 0 || ((stat.Permissions & 0x10) != 0 && stat.Gid != Libc.getegid());
-        if (!othersWrite)
+        if (!OthersWrite(stat))
         {
             return null;
         }
@@ -44,5 +49,57 @@ internal static class WritePlace
         return FileStat.Lstat(file) is { } existing && existing.Uid != euid
             ? $"it belongs to uid {existing.Owner}, another user, in the folder {folder} that others can write; remove it, or choose another place"
             : null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="folder"/> could be swapped by another user (as a clause), null when it cannot: a folder above
+    /// it, on its path as written or as resolved, that others can write lets them rename the next folder away and put a
+    /// link in its place between any check and the write; a sticky one allows that only to the next folder's owner.
+    /// </summary>
+    /// <param name="folder">A full path.</param>
+    /// <param name="trusted">Whether an owner of a folder in a sticky folder is trusted not to swap it.</param>
+    public static string? AncestorProblem(string folder, Func<uint, bool> trusted)
+    {
+        return Walk(folder) ?? (Resolved(folder) is { } real && real != folder ? Walk(real) : null);
+
+        string? Walk(string path)
+        {
+            var above = Path.GetPathRoot(path)!;
+            foreach (var part in path[above.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = Path.Combine(above, part);
+                if (FileStat.Lstat(above) is { IsDirectory: true } parent && OthersWrite(parent))
+                {
+                    if (!parent.IsSticky)
+                    {
+                        return $"the folder {above} above it is writable by other users (mode {parent.Octal}) and not sticky, so another user could replace {next} with a link; " +
+                            $"run chmod o-w,g-w {above} (or chmod +t), or choose another place";
+                    }
+
+                    if (FileStat.Lstat(next) is { } child && !trusted(child.Uid))
+                    {
+                        return $"{next} belongs to uid {child.Owner}, another user, in the folder {above} that others can write, so that user could replace it with a link; choose another place";
+                    }
+                }
+
+                above = next;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Whether users other than the owner (and this process's group) can write a file or folder.</summary>
+    internal static bool OthersWrite(FileStat stat) => (stat.Permissions & 0x2) != 0 || ((stat.Permissions & 0x10) != 0 && stat.Gid != Libc.getegid());
+
+    /// <summary>The path with every link resolved (<c>realpath</c>); null when some part is missing or unreadable.</summary>
+    private static unsafe string? Resolved(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        var buffer = stackalloc byte[4097];
+        fixed (byte* p = bytes)
+        {
+            return Libc.realpath(p, buffer) is null ? null : Encoding.UTF8.GetString(buffer, new ReadOnlySpan<byte>(buffer, 4097).IndexOf((byte)0));
+        }
     }
 }

@@ -134,6 +134,13 @@ internal static unsafe class ManifestFile
                 $"if you trust that user, set {ManifestTrust.TrustedOwnersVariable}={dir.Uid} or {allow}");
         }
 
+        // A folder above it that others can write lets them swap the project's folder for a link once the manifest is
+        // read: commands would run, and files be written, in a folder of theirs.
+        if (Files.WritePlace.AncestorProblem(folder, uid => trust.Trusts(uid, caller)) is { } above)
+        {
+            throw new PbDeployException($"manifest {fullPath} is in the folder {folder}, and {above}; or set {allow} if you trust that folder");
+        }
+
         // A folder others can write, without the sticky bit, lets them rename the manifest away and put their own.
         if ((dir.Mode & 0x2) != 0 && (dir.Mode & 0x200) == 0)
         {

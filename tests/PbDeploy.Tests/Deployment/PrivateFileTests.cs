@@ -153,6 +153,25 @@ public sealed class PrivateFileTests
         Owner(port).State.ShouldBe(ServiceState.Stopped);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_log_under_roots_folder_in_a_folder_anyone_can_write_is_refused_before_any_of_its_folders_is_created()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        var open = OtherUser.SharedFolder(scene.Dir, "open", sticky: false);
+        Directory.CreateDirectory($"{open}/logs");
+        scene.Server("web", port: port)["log"] = "open/logs/web/web.log";
+
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldBe(
+            $"refusing to write the log {open}/logs/web/web.log: the folder {open} above it is writable by other users (mode 0777) and not sticky, "
+            + $"so another user could replace {open}/logs with a link; run chmod o-w,g-w {open} (or chmod +t), or choose another place, or set 'log' to another file.");
+        Directory.GetFileSystemEntries($"{open}/logs").ShouldBeEmpty();
+        Owner(port).State.ShouldBe(ServiceState.Stopped);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_log_that_is_a_fifo_is_refused_at_once_and_nothing_starts()
     {

@@ -69,6 +69,23 @@ public sealed class ManifestTrustTests
             $"run chmod o-w {dir.Combine("open")} (or chmod +t), or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust its content");
     }
 
+    /// <summary>Once the manifest is read, another user could swap the project's folder for a link to a folder of theirs, where its commands would run.</summary>
+    [Fact]
+    public void A_manifest_in_roots_folder_under_a_folder_every_user_can_write_without_the_sticky_bit_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var manifest = dir.Write("open/project/pbdeploy.json", Valid);
+        File.SetUnixFileMode(dir.Combine("open"), (UnixFileMode)Convert.ToInt32("777", 8));
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} is in the folder {dir.Combine("open/project")}, and the folder {dir.Combine("open")} above it is writable by other users (mode 0777) and not sticky, "
+            + $"so another user could replace {dir.Combine("open/project")} with a link; run chmod o-w,g-w {dir.Combine("open")} (or chmod +t), or choose another place; "
+            + $"or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust that folder");
+        ManifestLoader.Load(manifest, ManifestTrust.Parse(null, manifest)).Services.Count.ShouldBe(1);
+    }
+
     [Fact]
     public void The_callers_own_manifest_in_a_sticky_folder_every_user_can_write_is_loaded()
     {

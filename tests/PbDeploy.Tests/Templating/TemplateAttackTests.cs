@@ -76,6 +76,48 @@ public sealed class TemplateAttackTests
         await Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The folder is root's and 0755, but the folder above it is anyone's: another user renames it away and puts a
+    /// link to a root folder in its place between the check and the write (the real tool lost that race in 25 tries).
+    /// </summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_roots_folder_under_a_folder_anyone_can_write_is_refused_since_another_user_could_swap_it_for_a_link()
+    {
+        using var dir = new TempDirectory();
+        var open = OtherUser.SharedFolder(dir, "open", sticky: false);
+        var conf = Path.Combine(open, "conf");
+        Directory.CreateDirectory(conf);
+        var rootOnly = dir.Combine("root-only");
+        Directory.CreateDirectory(rootOnly);
+        dir.Write("app.conf.template", "listen {port}\n");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "open/conf/app.conf"));
+
+        error.Message.ShouldBe(
+            $"{conf}/app.conf: the target of template app.conf.template of service 'web' must not be written: the folder {open} above it is writable by other users "
+            + $"(mode 0777) and not sticky, so another user could replace {conf} with a link; run chmod o-w,g-w {open} (or chmod +t), or choose another place "
+            + $"({dir.Combine("pbdeploy.json")}:7:9).");
+        Directory.GetFileSystemEntries(conf).ShouldBeEmpty();
+        await OtherUser.RunAsync($"mv {conf} {open}/old && ln -s {rootOnly} {conf}"); // what the refusal prevents
+        Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "open/conf/app.conf"));
+        Directory.GetFileSystemEntries(rootOnly).ShouldBeEmpty();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_a_folder_another_user_made_in_a_sticky_shared_folder_is_refused_whatever_its_mode()
+    {
+        using var dir = new TempDirectory();
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        dir.Write("app.conf.template", "listen {port}\n");
+        await OtherUser.RunAsync($"mkdir -m 755 {shared}/conf");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "shared/conf/app.conf"));
+
+        error.Message.ShouldContain(
+            $"must not be written: {shared}/conf belongs to uid {OtherUser.Uid}, another user, in the folder {shared} that others can write, so that user could replace it with a link; choose another place");
+        Directory.GetFileSystemEntries($"{shared}/conf").ShouldBeEmpty();
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_target_another_user_owns_in_a_sticky_shared_folder_is_refused_and_left_as_it_is()
     {
