@@ -25,7 +25,7 @@ internal static class WritePlace
             }
         }
 
-        if (AncestorProblem(folder, uid => uid == euid || uid == 0) is { } above)
+        if (AncestorProblem(folder, Trusted()) is { } above)
         {
             return above;
         }
@@ -53,11 +53,12 @@ internal static class WritePlace
 
     /// <summary>
     /// Why <paramref name="folder"/> could be swapped by another user (as a clause), null when it cannot: a folder above
-    /// it, on its path as written or as resolved, that others can write lets them rename the next folder away and put a
-    /// link in its place between any check and the write; a sticky one allows that only to the next folder's owner.
+    /// it, on its path as written or as resolved, that others can write (or that an untrusted user owns) lets them rename
+    /// the next folder away and put a link in its place between any check and the write; a sticky one allows that only
+    /// to the next folder's owner.
     /// </summary>
     /// <param name="folder">A full path.</param>
-    /// <param name="trusted">Whether an owner of a folder in a sticky folder is trusted not to swap it.</param>
+    /// <param name="trusted">Whether the owner of a folder on the path is trusted not to swap what is in it.</param>
     public static string? AncestorProblem(string folder, Func<uint, bool> trusted)
     {
         return Walk(folder) ?? (Resolved(folder) is { } real && real != folder ? Walk(real) : null);
@@ -68,6 +69,11 @@ internal static class WritePlace
             foreach (var part in path[above.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
             {
                 var next = Path.Combine(above, part);
+                if (FileStat.Lstat(above) is { IsDirectory: true } owned && !trusted(owned.Uid))
+                {
+                    return $"the folder {above} above it belongs to uid {owned.Owner}, another user, who could replace {next} with a link; choose another place";
+                }
+
                 if (FileStat.Lstat(above) is { IsDirectory: true } parent && OthersWrite(parent))
                 {
                     if (!parent.IsSticky)
@@ -87,6 +93,23 @@ internal static class WritePlace
 
             return null;
         }
+    }
+
+    /// <summary>The caller, root, and the owners the caller trusts with its manifests (<see cref="Manifest.ManifestTrust"/>).</summary>
+    private static Func<uint, bool> Trusted()
+    {
+        var euid = NativeFile.Euid;
+        Manifest.ManifestTrust trust;
+        try
+        {
+            trust = Manifest.ManifestTrust.FromEnvironment();
+        }
+        catch (PbDeployException)
+        {
+            trust = Manifest.ManifestTrust.Strict; // a bad value was reported when the manifest was loaded
+        }
+
+        return uid => trust.Trusts(uid, euid);
     }
 
     /// <summary>Whether users other than the owner (and this process's group) can write a file or folder.</summary>

@@ -87,6 +87,21 @@ public sealed class ManifestTrustTests
     }
 
     [Fact]
+    public void A_manifest_in_roots_folder_under_a_folder_another_user_owns_is_refused_unless_that_user_is_trusted()
+    {
+        using var dir = new TempDirectory();
+        var manifest = dir.Write("theirs/project/pbdeploy.json", Valid);
+        Chown(dir.Combine("theirs"), Nobody);
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} is in the folder {dir.Combine("theirs/project")}, and the folder {dir.Combine("theirs")} above it belongs to uid 65534, another user, "
+            + $"who could replace {dir.Combine("theirs/project")} with a link; choose another place; or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust that folder");
+        ManifestLoader.Load(manifest, ManifestTrust.Parse("65534", null)).Services.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void The_callers_own_manifest_in_a_sticky_folder_every_user_can_write_is_loaded()
     {
         using var dir = new TempDirectory();

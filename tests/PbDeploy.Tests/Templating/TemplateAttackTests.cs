@@ -103,6 +103,25 @@ public sealed class TemplateAttackTests
         Directory.GetFileSystemEntries(rootOnly).ShouldBeEmpty();
     }
 
+    /// <summary>The folder is root's and 0755, but another user owns the folder above it (as www-data owns /srv/app): that user can swap it.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_roots_folder_under_a_folder_another_user_owns_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var theirs = dir.Combine("theirs");
+        var conf = Path.Combine(theirs, "conf");
+        Directory.CreateDirectory(conf);
+        await RunAsRootAsync($"chown {OtherUser.Uid} {theirs} && chmod 755 {theirs}");
+        dir.Write("app.conf.template", "listen {port}\n");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "theirs/conf/app.conf"));
+
+        error.Message.ShouldBe(
+            $"{conf}/app.conf: the target of template app.conf.template of service 'web' must not be written: the folder {theirs} above it belongs to uid {OtherUser.Uid}, "
+            + $"another user, who could replace {conf} with a link; choose another place ({dir.Combine("pbdeploy.json")}:7:9).");
+        Directory.GetFileSystemEntries(conf).ShouldBeEmpty();
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_target_in_a_folder_another_user_made_in_a_sticky_shared_folder_is_refused_whatever_its_mode()
     {
