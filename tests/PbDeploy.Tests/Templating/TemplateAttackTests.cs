@@ -168,19 +168,54 @@ public sealed class TemplateAttackTests
     [Theory(Timeout = 30_000)]
     [InlineData("4755", "755")]
     [InlineData("6755", "755")]
-    [InlineData("7777", "777")]
+    [InlineData("7755", "755")]
     [InlineData("2640", "640")]
-    public async Task A_setuid_setgid_or_sticky_template_of_another_user_gives_a_target_with_the_permission_bits_only(string templateMode, string targetMode)
+    public async Task A_setuid_setgid_or_sticky_template_gives_a_target_with_the_permission_bits_only(string templateMode, string targetMode)
     {
         using var dir = new TempDirectory($"setuid-{templateMode}");
         var template = dir.Write("run.sh.template", "#!/bin/sh\nexec serve --port {port}\n");
-        await RunAsRootAsync($"chown {OtherUser.Uid}:{OtherUser.Uid} {template} && chmod {templateMode} {template}");
+        await RunAsRootAsync($"chmod {templateMode} {template}");
         dir.Write("run.sh", "old");
 
         Render(dir, "run.sh.template", "run.sh");
 
         File.GetUnixFileMode(dir.Combine("run.sh")).ShouldBe((UnixFileMode)Convert.ToInt32(targetMode, 8));
         File.ReadAllText(dir.Combine("run.sh")).ShouldBe("#!/bin/sh\nexec serve --port 8080\n");
+    }
+
+    /// <summary>A template another user owns, or can write, or a link of theirs in place of one: its text would become root's config or script.</summary>
+    [Theory(Timeout = 30_000)]
+    [InlineData("owned", "belongs to uid 65534, another user")]
+    [InlineData("writable", "is writable by other users (mode 0666), any of them")]
+    [InlineData("link", "is a symbolic link of uid 65534, another user")]
+    public async Task A_template_another_user_owns_or_can_write_is_refused_and_the_target_is_untouched(string how, string expected)
+    {
+        using var dir = new TempDirectory($"foreign-template-{how}");
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var template = $"{shared}/run.sh.template";
+        switch (how)
+        {
+            case "owned":
+                await OtherUser.RunAsync($"printf '#!/bin/sh\\nid\\n' > {template} && chmod 755 {template}");
+                break;
+            case "writable":
+                File.WriteAllText(template, "#!/bin/sh\n");
+                await RunAsRootAsync($"chmod 666 {template}");
+                break;
+            default:
+                var roots = dir.Write("root-only/run.sh.template", "#!/bin/sh\n");
+                await OtherUser.RunAsync($"ln -s {roots} {template}");
+                break;
+        }
+
+        dir.Write("run.sh", "old");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "shared/run.sh.template", "run.sh"));
+
+        error.Message.ShouldBe(
+            $"{template}: the template {expected}, who could make it say anything (listed in templates of service 'web' at {dir.Combine("pbdeploy.json")}:7:9); "
+            + "use a template of yours that only you can write, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS.");
+        File.ReadAllText(dir.Combine("run.sh")).ShouldBe("old");
     }
 
     [Fact(Timeout = 30_000)]
@@ -205,13 +240,13 @@ public sealed class TemplateAttackTests
         var victim = dir.Write("root-only/shadow", "same\n");
         File.SetUnixFileMode(victim, Mode0600);
         var template = dir.Write("app.conf.template", "same\n");
-        File.SetUnixFileMode(template, (UnixFileMode)Convert.ToInt32("777", 8));
+        File.SetUnixFileMode(template, (UnixFileMode)Convert.ToInt32("755", 8));
         await RunAsRootAsync($"ln {victim} {dir.Combine("app.conf")}");
 
         Render(dir, "app.conf.template", "app.conf").Single().Changed.ShouldBeTrue();
 
         File.GetUnixFileMode(victim).ShouldBe(Mode0600);
-        File.GetUnixFileMode(dir.Combine("app.conf")).ShouldBe((UnixFileMode)Convert.ToInt32("777", 8));
+        File.GetUnixFileMode(dir.Combine("app.conf")).ShouldBe((UnixFileMode)Convert.ToInt32("755", 8));
         File.ReadAllText(victim).ShouldBe("same\n");
     }
 
