@@ -15,17 +15,7 @@ internal static class WritePlace
     {
         var folder = Path.GetDirectoryName(file)!;
         var euid = NativeFile.Euid;
-        var path = Path.GetPathRoot(folder)!;
-        foreach (var part in folder[path.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            path = Path.Combine(path, part);
-            if (FileStat.Lstat(path) is { IsLink: true } link && link.Uid != euid && link.Uid != 0)
-            {
-                return $"{path} is a symbolic link owned by uid {link.Owner}, another user, who could point it anywhere; point the manifest at the real folder";
-            }
-        }
-
-        if (AncestorProblem(folder, Trusted()) is { } above)
+        if ((LinkProblem(folder) ?? AncestorProblem(folder, Trusted())) is { } above)
         {
             return above;
         }
@@ -49,6 +39,44 @@ internal static class WritePlace
         return FileStat.Lstat(file) is { } existing && existing.Uid != euid
             ? $"it belongs to uid {existing.Owner}, another user, in the folder {folder} that others can write; remove it, or choose another place"
             : null;
+    }
+
+    /// <summary>
+    /// Why commands must not run in <paramref name="folder"/> (a full path, existing), as a clause; null when they may:
+    /// another user could swap it, or put files in it (it is theirs, or others can write it and it is not sticky).
+    /// </summary>
+    public static string? FolderProblem(string folder)
+    {
+        var trusted = Trusted();
+        if ((LinkProblem(folder) ?? AncestorProblem(folder, trusted)) is { } problem)
+        {
+            return problem;
+        }
+
+        return FileStat.Stat(folder) switch
+        {
+            { } stat when !trusted(stat.Uid) => $"it belongs to uid {stat.Owner}, another user, who could put anything there; choose a folder of yours",
+            { IsSticky: false } stat when OthersWrite(stat) =>
+                $"it is writable by other users (mode {stat.Octal}) and not sticky, so another user could put anything there; make it writable only by its owner",
+            _ => null,
+        };
+    }
+
+    /// <summary>A folder on the path (as written) that is a link another user owns, as a clause; null when there is none.</summary>
+    private static string? LinkProblem(string folder)
+    {
+        var euid = NativeFile.Euid;
+        var path = Path.GetPathRoot(folder)!;
+        foreach (var part in folder[path.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            path = Path.Combine(path, part);
+            if (FileStat.Lstat(path) is { IsLink: true } link && link.Uid != euid && link.Uid != 0)
+            {
+                return $"{path} is a symbolic link owned by uid {link.Owner}, another user, who could point it anywhere; point the manifest at the real folder";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
