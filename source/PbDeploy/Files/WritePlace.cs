@@ -55,7 +55,7 @@ internal static class WritePlace
 
         return FileStat.Stat(folder) switch
         {
-            { } stat when !trusted(stat.Uid) => $"it belongs to uid {stat.Owner}, another user, who could put anything there; choose a folder of yours",
+            { } stat when !trusted(stat.Uid) => $"it belongs to uid {stat.Owner}, another user, who could put anything there; choose a folder of yours, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={stat.Owner}",
             { IsSticky: false } stat when OthersWrite(stat) =>
                 $"it is writable by other users (mode {stat.Octal}) and not sticky, so another user could put anything there; make it writable only by its owner",
             _ => null,
@@ -99,7 +99,7 @@ internal static class WritePlace
                 var next = Path.Combine(above, part);
                 if (FileStat.Lstat(above) is { IsDirectory: true } owned && !trusted(owned.Uid))
                 {
-                    return $"the folder {above} above it belongs to uid {owned.Owner}, another user, who could replace {next} with a link; choose another place";
+                    return $"the folder {above} above it belongs to uid {owned.Owner}, another user, who could replace {next} with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={owned.Owner}";
                 }
 
                 if (FileStat.Lstat(above) is { IsDirectory: true } parent && OthersWrite(parent))
@@ -112,7 +112,7 @@ internal static class WritePlace
 
                     if (FileStat.Lstat(next) is { } child && !trusted(child.Uid))
                     {
-                        return $"{next} belongs to uid {child.Owner}, another user, in the folder {above} that others can write, so that user could replace it with a link; choose another place";
+                        return $"{next} belongs to uid {child.Owner}, another user, in the folder {above} that others can write, so that user could replace it with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={child.Owner}";
                     }
                 }
 

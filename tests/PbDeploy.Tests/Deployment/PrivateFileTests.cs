@@ -49,7 +49,7 @@ public sealed class PrivateFileTests
 
     /// <summary>In a project folder as /tmp is (1777), another user makes the missing cwd, or a link for it, with a script in it.</summary>
     [Theory(Timeout = 60_000)]
-    [InlineData("mkdir -m 755 {0}", "{0} belongs to uid 65534, another user, in the folder {1} that others can write, so that user could replace it with a link; choose another place")]
+    [InlineData("mkdir -m 755 {0}", "{0} belongs to uid 65534, another user, in the folder {1} that others can write, so that user could replace it with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS=65534")]
     [InlineData("mkdir -m 755 {0}.real && ln -s {0}.real {0}", "{0} is a symbolic link owned by uid 65534, another user, who could point it anywhere; point the manifest at the real folder")]
     public async Task A_cwd_another_user_made_in_a_shared_project_folder_is_refused_and_no_command_runs_there(string plant, string expected)
     {

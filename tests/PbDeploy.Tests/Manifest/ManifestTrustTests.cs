@@ -97,7 +97,7 @@ public sealed class ManifestTrustTests
 
         error.Message.ShouldBe(
             $"manifest {manifest} is in the folder {dir.Combine("theirs/project")}, and the folder {dir.Combine("theirs")} above it belongs to uid 65534, another user, "
-            + $"who could replace {dir.Combine("theirs/project")} with a link; choose another place; or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust that folder");
+            + $"who could replace {dir.Combine("theirs/project")} with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS=65534; or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust that folder");
         ManifestLoader.Load(manifest, ManifestTrust.Parse("65534", null)).Services.Count.ShouldBe(1);
     }
 

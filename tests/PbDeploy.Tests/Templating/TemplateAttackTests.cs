@@ -118,7 +118,7 @@ public sealed class TemplateAttackTests
 
         error.Message.ShouldBe(
             $"{conf}/app.conf: the target of template app.conf.template of service 'web' must not be written: the folder {theirs} above it belongs to uid {OtherUser.Uid}, "
-            + $"another user, who could replace {conf} with a link; choose another place ({dir.Combine("pbdeploy.json")}:7:9).");
+            + $"another user, who could replace {conf} with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={OtherUser.Uid} ({dir.Combine("pbdeploy.json")}:7:9).");
         Directory.GetFileSystemEntries(conf).ShouldBeEmpty();
     }
 
@@ -133,7 +133,7 @@ public sealed class TemplateAttackTests
         var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "shared/conf/app.conf"));
 
         error.Message.ShouldContain(
-            $"must not be written: {shared}/conf belongs to uid {OtherUser.Uid}, another user, in the folder {shared} that others can write, so that user could replace it with a link; choose another place");
+            $"must not be written: {shared}/conf belongs to uid {OtherUser.Uid}, another user, in the folder {shared} that others can write, so that user could replace it with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={OtherUser.Uid}");
         Directory.GetFileSystemEntries($"{shared}/conf").ShouldBeEmpty();
     }
 
