@@ -101,6 +101,44 @@ public sealed class ManifestTrustTests
         ManifestLoader.Load(manifest, ManifestTrust.Parse("65534", null)).Services.Count.ShouldBe(1);
     }
 
+    /// <summary>Root runs pbdeploy below a folder as /tmp: another user's link there names a manifest of root's, whose commands would run in that folder.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_link_another_user_made_in_a_sticky_shared_folder_to_roots_manifest_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var roots = dir.Write("srv/pbdeploy.json", Valid);
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var manifest = Path.Combine(shared, "pbdeploy.json");
+        await OtherUser.RunAsync($"ln -s {roots} {manifest}");
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} is a symbolic link of uid 65534 (nobody), not yours (root), so that user chose which manifest runs, and in which folder; "
+            + $"pass the real manifest with --manifest, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS=65534 or PBDEPLOY_ALLOW_MANIFEST={manifest}");
+        ManifestLoader.Load(roots, ManifestTrust.Strict).Services.Count.ShouldBe(1);
+    }
+
+    /// <summary>Where fs.protected_hardlinks is off, another user can hard-link root's manifest into a shared folder.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_second_hard_link_to_roots_manifest_in_a_folder_every_user_can_write_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var roots = dir.Write("srv/pbdeploy.json", Valid);
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var manifest = Path.Combine(shared, "pbdeploy.json");
+        using (var ln = Process.Start("ln", [roots, manifest]))
+        {
+            await ln.WaitForExitAsync();
+        }
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} has 2 hard links and is in the folder {shared} that every user can write, so another user may have linked it there from elsewhere; "
+            + $"pass the real manifest with --manifest, or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust it");
+    }
+
     [Fact]
     public void The_callers_own_manifest_in_a_sticky_folder_every_user_can_write_is_loaded()
     {
