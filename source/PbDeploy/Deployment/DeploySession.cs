@@ -245,6 +245,13 @@ public sealed partial class DeploySession : IDisposable
             throw new PbDeployException(
                 $"the working folder {context.WorkingDirectory} (cwd of service '{context.Service.Name}') does not exist; create it, or fix 'cwd' in the manifest.");
         }
+
+        // Commands read what is there (./install.sh, requirements.txt, Python's modules): never a folder another user controls.
+        if (Platform.WritePlace.FolderProblem(context.WorkingDirectory) is { } problem)
+        {
+            throw new PbDeployException(
+                $"refusing to run the commands of service '{context.Service.Name}' in {context.WorkingDirectory}: {problem}, or fix 'cwd' in the manifest.");
+        }
     }
 
     private ServiceStatus CurrentStatus(ServiceDefinition service) => ReadStatuses([service])[service.Name];

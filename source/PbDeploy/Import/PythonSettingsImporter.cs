@@ -57,6 +57,7 @@ public sealed class PythonSettingsImporter(
             throw new PbDeployException($"settings file {settings} does not exist; pass the path of the Python tool's {SettingsFileName}");
         }
 
+        CheckTrust(settings, ManifestTrust.FromEnvironment());
         var manifest = Path.GetFullPath(manifestPath ?? Path.Combine(Path.GetDirectoryName(settings)!, ManifestLoader.FileName));
         var output = await RunPythonAsync(settings, cancellationToken).ConfigureAwait(false);
         var document = ParseHelperOutput(settings, output);
@@ -84,7 +85,8 @@ public sealed class PythonSettingsImporter(
             }
         }
 
-        var request = new RunRequest(pythonPath, ["-B", "-c", Helper.Value, settings], Path.GetDirectoryName(settings)!, variables)
+        // -I: the helper's own imports never come from the settings file's folder (nor PYTHONPATH, nor the user's site).
+        var request = new RunRequest(pythonPath, ["-I", "-B", "-c", Helper.Value, settings], Path.GetDirectoryName(settings)!, variables)
         {
             SeparateError = true, // stdout is one JSON document; stderr is what went wrong
             Timeout = _timeout,
@@ -158,6 +160,34 @@ public sealed class PythonSettingsImporter(
             ? "; fix its syntax (the import runs python3; pbdeploy 1.2 ran on Python 2, whose syntax, such as the print statement, needs porting)"
             : "; fix the file so that `python3 " + Path.GetFileName(settings) + "` runs in its folder";
         return $"{where}: running the settings file failed: {message}{deepest}{hint}";
+    }
+
+    /// <summary>
+    /// The settings file runs as the caller (often root), and Python imports modules from its folder: both must be the
+    /// caller's (or root's, or a trusted owner's), and no other user may write the folder, sticky or not.
+    /// </summary>
+    private static void CheckTrust(string settings, ManifestTrust trust)
+    {
+        if (trust.AllowedManifests.Contains(settings))
+        {
+            return;
+        }
+
+        var caller = Platform.NativeFile.Euid;
+        var folder = Path.GetDirectoryName(settings)!;
+        var allow = $"if you trust it, set {ManifestTrust.AllowedManifestsVariable}={settings}";
+        var problem = Platform.FileStat.Stat(settings) is not { } file ? null
+            : !trust.Trusts(file.Uid, caller) ? $"belongs to uid {file.Owner}, not to you (uid {caller}), so it could make you run anything"
+            : Platform.WritePlace.OthersWrite(file) ? $"is writable by other users (mode {file.Octal}), so anyone could have written it"
+            : Platform.FileStat.Stat(folder) is not { } dir ? null
+            : !trust.Trusts(dir.Uid, caller) ? $"is in the folder {folder} of uid {dir.Owner}, not yours (uid {caller}), where that user could put modules it imports"
+            : Platform.WritePlace.OthersWrite(dir) ? $"is in the folder {folder} that other users can write (mode {dir.Octal}), where they could put modules it imports"
+            : Platform.WritePlace.AncestorProblem(folder, uid => trust.Trusts(uid, caller)) is { } above ? $"is in the folder {folder}, and {above}"
+            : null;
+        if (problem is not null)
+        {
+            throw new PbDeployException($"settings file {settings} {problem}; pbdeploy import runs it with python3: copy it to a folder of yours that only you can write, or {allow}");
+        }
     }
 
     /// <summary>Writes <paramref name="json"/> to a temporary file beside the manifest and loads it.</summary>

@@ -116,6 +116,15 @@ internal static unsafe class ManifestFile
                 $"run chmod o-w {fullPath}, or set {allow} if you trust its content");
         }
 
+        // A link (or a second hard link) another user put in a shared folder makes a manifest of root's run with its
+        // project_dir there: its commands would run, and read what that user put, in that folder.
+        if (Platform.FileStat.Lstat(fullPath) is { IsLink: true } link && !trust.Trusts(link.Uid, caller))
+        {
+            throw new PbDeployException(
+                $"manifest {fullPath} is a symbolic link of {User(link.Uid)}, not yours{Caller(caller)}, so that user chose which manifest runs, and in which folder; " +
+                $"pass the real manifest with --manifest, or if you trust that user, set {ManifestTrust.TrustedOwnersVariable}={link.Uid} or {allow}");
+        }
+
         var folder = Path.GetDirectoryName(fullPath)!;
         var bytes = Encoding.UTF8.GetBytes(folder + "\0");
         Stat dir;
@@ -132,6 +141,20 @@ internal static unsafe class ManifestFile
             throw new PbDeployException(
                 $"manifest {fullPath} is in the folder {folder}, which belongs to {User(dir.Uid)}, not to you{Caller(caller)}, so that user could replace it; " +
                 $"if you trust that user, set {ManifestTrust.TrustedOwnersVariable}={dir.Uid} or {allow}");
+        }
+
+        // A folder above it that others can write lets them swap the project's folder for a link once the manifest is
+        // read: commands would run, and files be written, in a folder of theirs.
+        if (Platform.WritePlace.AncestorProblem(folder, uid => trust.Trusts(uid, caller)) is { } above)
+        {
+            throw new PbDeployException($"manifest {fullPath} is in the folder {folder}, and {above}; or set {allow} if you trust that folder");
+        }
+
+        if ((dir.Mode & 0x2) != 0 && Platform.FileStat.Lstat(fullPath) is { Links: > 1 } linked)
+        {
+            throw new PbDeployException(
+                $"manifest {fullPath} has {linked.Links} hard links and is in the folder {folder} that every user can write, so another user may have linked it there from elsewhere; " +
+                $"pass the real manifest with --manifest, or set {allow} if you trust it");
         }
 
         // A folder others can write, without the sticky bit, lets them rename the manifest away and put their own.

@@ -4,7 +4,7 @@ using System.Text;
 namespace PbDeploy.Platform;
 
 /// <summary>What <c>statx</c> says of a file: .NET's <see cref="FileInfo"/> cannot tell the owner, nor stat an open descriptor.</summary>
-internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong Inode, uint DevMajor, uint DevMinor, ulong Size, uint Links)
+internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong Inode, uint DevMajor, uint DevMinor, ulong Size, uint Links, long ModifiedSeconds = 0, uint ModifiedNanoseconds = 0)
 {
     private const uint BasicStats = 0x7ff;
 
@@ -41,6 +41,9 @@ internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong In
 
     public string Owner => Uid.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>When the content was last modified.</summary>
+    public DateTime ModifiedUtc => DateTime.UnixEpoch.AddSeconds(ModifiedSeconds).AddTicks(ModifiedNanoseconds / 100);
+
     /// <summary>The file itself, not what a link points to; null (errno in <see cref="Libc.LastError"/>) when it cannot be read.</summary>
     public static FileStat? Lstat(string path) => Of(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW);
 
@@ -73,6 +76,8 @@ internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong In
             DevMajor: *(uint*)(buffer + 136),
             DevMinor: *(uint*)(buffer + 140),
             Size: *(ulong*)(buffer + 40),
-            Links: *(uint*)(buffer + 16));
+            Links: *(uint*)(buffer + 16),
+            ModifiedSeconds: *(long*)(buffer + 112),
+            ModifiedNanoseconds: *(uint*)(buffer + 120));
     }
 }

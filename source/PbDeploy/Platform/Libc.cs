@@ -58,6 +58,9 @@ internal static unsafe partial class Libc
     [LibraryImport("libc")]
     public static partial uint geteuid();
 
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial byte* realpath(byte* path, byte* resolved);
+
     [LibraryImport("libc")]
     public static partial long sysconf(int name);
 

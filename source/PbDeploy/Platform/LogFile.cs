@@ -16,6 +16,17 @@ internal static class LogFile
     {
         var path = Path.GetFullPath(logPath);
         var folder = Path.GetDirectoryName(path)!;
+        if (FileStat.Lstat(path) is { IsRegular: false } early)
+        {
+            throw NotRegular(path, early);
+        }
+
+        if (WritePlace.Problem(path) is { } before)
+        {
+            // Checked before its folders are created too: never a folder created through another user's link.
+            throw new PbDeployException($"refusing to write the log {path}: {before}, or set 'log' to another file.");
+        }
+
         try
         {
             _ = OperatingSystem.IsWindows()

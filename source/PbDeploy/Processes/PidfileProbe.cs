@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PbDeploy.Platform;
 using PbDeploy.Processes.Linux;
 
@@ -20,6 +21,7 @@ public static class PidfileProbe
     {
         string text;
         DateTime written;
+        uint? owner;
         try
         {
             if (FileKind.Of(path) is FileKind.Kind.Other)
@@ -28,8 +30,7 @@ public static class PidfileProbe
                 return Stopped($"pidfile {path} is not a regular file; treating the service as stopped");
             }
 
-            written = File.GetLastWriteTimeUtc(path);
-            text = File.ReadAllText(path);
+            (text, written, owner) = ReadOwned(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -77,7 +78,52 @@ public static class PidfileProbe
                 "the pid was reused by another process; treating the service as stopped");
         }
 
+        // Another user's pidfile (one planted in a shared folder, say) may only name that user's own processes.
+        if (owner is { } uid && proc.Uid(pid) is var processUid && processUid != uid)
+        {
+            return new PidfileOwner(ServiceState.Foreign, pid,
+                $"pidfile {path} belongs to uid {uid}, another user, but names pid {pid} of uid {processUid}; pbdeploy will neither signal it nor start a second copy. " +
+                "Remove the pidfile, or have the service write it as the user it runs as, then deploy again");
+        }
+
         return new PidfileOwner(ServiceState.Running, pid, null);
+    }
+
+    /// <summary>
+    /// The pidfile's text, when it was written, and its owner when that is another user (null for this user and root),
+    /// all from one open file. A link another user owns is refused: it could point at any pidfile of root's.
+    /// </summary>
+    private static (string Text, DateTime Written, uint? Owner) ReadOwned(string path)
+    {
+        var euid = NativeFile.Euid;
+        if (FileStat.Lstat(path) is { IsLink: true } link && link.Uid != euid && link.Uid != 0)
+        {
+            throw new IOException($"it is a symbolic link owned by uid {link.Owner}, another user");
+        }
+
+        var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_RDONLY | Libc.O_NONBLOCK);
+        if (fd < 0)
+        {
+            var error = Libc.LastError;
+            throw error is Libc.ENOENT or 20 /* ENOTDIR */ ? new FileNotFoundException(path)
+                : error is 13 /* EACCES */ or Libc.EPERM ? new UnauthorizedAccessException(NativeFile.Error(error))
+                : new IOException(NativeFile.Error(error));
+        }
+
+        try
+        {
+            if (FileStat.Of(fd) is not { IsRegular: true } stat)
+            {
+                throw new IOException("it is not a regular file");
+            }
+
+            var text = Encoding.UTF8.GetString(NativeFile.ReadFrom(fd, 0, 4096).Bytes);
+            return (text, stat.ModifiedUtc, stat.Uid == euid || stat.Uid == 0 ? null : stat.Uid);
+        }
+        finally
+        {
+            NativeFile.Close(fd);
+        }
     }
 
     private static PidfileOwner Stopped(string warning) => new(ServiceState.Stopped, null, warning);

@@ -156,6 +156,12 @@ public static class TemplateWriter
                 throw new PbDeployException($"{source}: the template is {stat.Kind}, not a regular file ({listed}); point the manifest at a regular file.");
             }
 
+            // Its text becomes a file of ours (a config, a script we run): trusted as the manifest is, or not at all.
+            if (Untrusted(source, stat) is { } why)
+            {
+                throw new PbDeployException($"{source}: the template {why}, who could make it say anything ({listed}); use a template of yours that only you can write, or if you trust that user, set {ManifestTrust.TrustedOwnersVariable}.");
+            }
+
             var text = Utf8.GetString(NativeFile.ReadFrom(fd, 0, int.MaxValue).Bytes);
             return (text.StartsWith('\uFEFF') ? text[1..] : text, stat.Permissions);
         }
@@ -167,6 +173,26 @@ public static class TemplateWriter
         {
             NativeFile.Close(fd);
         }
+    }
+
+    /// <summary>Why a template (open, <paramref name="stat"/>) is not trusted, as a clause naming the user; null when it is.</summary>
+    private static string? Untrusted(string source, FileStat stat)
+    {
+        ManifestTrust trust;
+        try
+        {
+            trust = ManifestTrust.FromEnvironment();
+        }
+        catch (PbDeployException)
+        {
+            trust = ManifestTrust.Strict; // a bad value was reported when the manifest was loaded
+        }
+
+        var euid = NativeFile.Euid;
+        return FileStat.Lstat(source) is { IsLink: true } link && !trust.Trusts(link.Uid, euid) ? $"is a symbolic link of uid {link.Owner}, another user"
+            : !trust.Trusts(stat.Uid, euid) ? $"belongs to uid {stat.Owner}, another user"
+            : WritePlace.OthersWrite(stat) ? $"is writable by other users (mode {stat.Octal}), any of them"
+            : null;
     }
 
     /// <summary>Refuses, before anything is written, a target pbdeploy must not replace.</summary>

@@ -1,6 +1,7 @@
 using PbDeploy.Deployment;
 using PbDeploy.Processes;
 using PbDeploy.Tests.Deployment.Support;
+using PbDeploy.Tests.Support;
 using static PbDeploy.Tests.Deployment.Support.DeployScene;
 
 namespace PbDeploy.Tests.Deployment;
@@ -47,5 +48,54 @@ public sealed class PidfileServiceTests
         IsAlive(second).ShouldBeFalse();
         (await EventuallyAsync(() => Owner(port).State == ServiceState.Stopped)).ShouldBeTrue();
         Outcome(await scene.StopAsync(), "web", Phase.Stop).Action.ShouldBe(ServiceAction.NotRunning);
+    }
+    /// <summary>A pidfile in a folder others can write (as /tmp): another user writes the pid of one of root's processes there.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_pidfile_another_user_planted_naming_roots_process_is_refused_and_stop_signals_nothing()
+    {
+        await using var scene = new DeployScene();
+        using var victim = await TestService.StartAsync(scene.Dir);
+        var shared = OtherUser.SharedFolder(scene.Dir, "shared");
+        await OtherUser.RunAsync($"echo {victim.Pid} > {shared}/web.pid");
+        scene.Service("web", new { pidfile = "shared/web.pid", start = "true" });
+
+        var stopped = Outcome(await scene.StopAsync(), "web", Phase.Stop);
+
+        stopped.Action.ShouldBe(ServiceAction.Failed);
+        stopped.Message.ShouldBe(
+            $"pidfile {shared}/web.pid belongs to uid {OtherUser.Uid}, another user, but names pid {victim.Pid} of uid 0; pbdeploy will neither signal it nor start a second copy. "
+            + "Remove the pidfile, or have the service write it as the user it runs as, then deploy again.");
+        await Task.Delay(300);
+        IsAlive(victim.Pid).ShouldBeTrue();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_pidfile_that_another_user_linked_to_roots_pidfile_is_not_believed_and_stop_signals_nothing()
+    {
+        await using var scene = new DeployScene();
+        using var victim = await TestService.StartAsync(scene.Dir);
+        var rootsPidfile = scene.Dir.Write("root-only/cron.pid", $"{victim.Pid}\n");
+        var shared = OtherUser.SharedFolder(scene.Dir, "shared");
+        await OtherUser.RunAsync($"ln -s {rootsPidfile} {shared}/web.pid");
+        scene.Service("web", new { pidfile = "shared/web.pid", start = "true" });
+
+        var stopped = Outcome(await scene.StopAsync(), "web", Phase.Stop);
+
+        stopped.Action.ShouldBe(ServiceAction.NotRunning);
+        PidfileProbe.Read($"{shared}/web.pid").Warning.ShouldBe(
+            $"cannot read pidfile {shared}/web.pid (it is a symbolic link owned by uid {OtherUser.Uid}, another user); treating the service as stopped");
+        await Task.Delay(300);
+        IsAlive(victim.Pid).ShouldBeTrue();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_pidfile_another_user_wrote_naming_that_users_own_process_is_still_believed()
+    {
+        using var dir = new TempDirectory();
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        using var service = await TestService.StartAsNobodyAsync(dir);
+        await OtherUser.RunAsync($"echo {service.Pid} > {shared}/web.pid");
+
+        PidfileProbe.Read($"{shared}/web.pid").ShouldBe(new PidfileOwner(ServiceState.Running, service.Pid, null));
     }
 }

@@ -47,6 +47,29 @@ public sealed class PrivateFileTests
         Directory.GetFileSystemEntries(privateFolder).ShouldBeEmpty("nothing of root's went into the other user's folder");
     }
 
+    /// <summary>In a project folder as /tmp is (1777), another user makes the missing cwd, or a link for it, with a script in it.</summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData("mkdir -m 755 {0}", "{0} belongs to uid 65534, another user, in the folder {1} that others can write, so that user could replace it with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS=65534")]
+    [InlineData("mkdir -m 755 {0}.real && ln -s {0}.real {0}", "{0} is a symbolic link owned by uid 65534, another user, who could point it anywhere; point the manifest at the real folder")]
+    public async Task A_cwd_another_user_made_in_a_shared_project_folder_is_refused_and_no_command_runs_there(string plant, string expected)
+    {
+        await using var scene = new DeployScene($"planted-cwd-{plant.Length}");
+        File.SetUnixFileMode(scene.ProjectDir, (UnixFileMode)Convert.ToInt32("1777", 8));
+        var cwd = scene.Dir.Combine("app");
+        await OtherUser.RunAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, plant, cwd) + $" && echo 'touch {scene.Dir.Combine("install-ran")}' > {cwd}/install.sh");
+        var web = scene.Server("web");
+        web["cwd"] = "app";
+        web["before"] = "sh ./install.sh";
+
+        var outcome = Outcome(await scene.DeployAsync(), "web", Phase.Before);
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldBe(
+            $"refusing to run the commands of service 'web' in {cwd}: "
+            + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, cwd, scene.ProjectDir) + ", or fix 'cwd' in the manifest.");
+        File.Exists(scene.Dir.Combine("install-ran")).ShouldBeFalse();
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_failed_command_leaves_no_output_file_in_the_private_folder()
     {
@@ -150,6 +173,25 @@ public sealed class PrivateFileTests
         outcome.Action.ShouldBe(ServiceAction.Failed);
         outcome.Message.ShouldStartWith($"refusing to write the log {open}/web.log: its folder {open} is writable by other users (mode 0777) and not sticky");
         Directory.GetFileSystemEntries(open).ShouldBeEmpty();
+        Owner(port).State.ShouldBe(ServiceState.Stopped);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_log_under_roots_folder_in_a_folder_anyone_can_write_is_refused_before_any_of_its_folders_is_created()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        var open = OtherUser.SharedFolder(scene.Dir, "open", sticky: false);
+        Directory.CreateDirectory($"{open}/logs");
+        scene.Server("web", port: port)["log"] = "open/logs/web/web.log";
+
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldBe(
+            $"refusing to write the log {open}/logs/web/web.log: the folder {open} above it is writable by other users (mode 0777) and not sticky, "
+            + $"so another user could replace {open}/logs with a link; run chmod o-w,g-w {open} (or chmod +t), or choose another place, or set 'log' to another file.");
+        Directory.GetFileSystemEntries($"{open}/logs").ShouldBeEmpty();
         Owner(port).State.ShouldBe(ServiceState.Stopped);
     }
 

@@ -26,6 +26,56 @@ public sealed class PythonSettingsImporterTests
         return e.Message;
     }
 
+    private const string Simple = "SERVICES = {'web': {'port': 8000, 'start': 'true'}}\n";
+
+    /// <summary>Python imports from the settings file's folder: in a folder as /tmp, another user's json.py ran as root.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_settings_file_in_a_folder_other_users_can_write_is_refused_before_python_runs_anything_of_theirs()
+    {
+        using var dir = new TempDirectory();
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var settings = Path.Combine(shared, "settings_deploy.py");
+        File.WriteAllText(settings, Simple);
+        await OtherUser.RunAsync($"echo 'open(\"{shared}/ran\", \"w\").close()' > {shared}/json.py");
+
+        var e = await Should.ThrowAsync<PbDeployException>(() => Importer.ImportAsync(settings));
+
+        e.Message.ShouldBe(
+            $"settings file {settings} is in the folder {shared} that other users can write (mode 1777), where they could put modules it imports; "
+            + $"pbdeploy import runs it with python3: copy it to a folder of yours that only you can write, or if you trust it, set PBDEPLOY_ALLOW_MANIFEST={settings}");
+        File.Exists($"{shared}/ran").ShouldBeFalse();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_settings_file_another_user_owns_is_refused_before_python_runs_it()
+    {
+        using var dir = new TempDirectory();
+        var settings = dir.Write("settings_deploy.py", $"open('{dir.Combine("ran")}', 'w').close()\n{Simple}");
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)Convert.ToInt32("755", 8));
+        using (var chown = Process.Start("chown", [$"{OtherUser.Uid}", settings]))
+        {
+            await chown.WaitForExitAsync();
+        }
+
+        var e = await Should.ThrowAsync<PbDeployException>(() => Importer.ImportAsync(settings));
+
+        e.Message.ShouldStartWith($"settings file {settings} belongs to uid {OtherUser.Uid}, not to you (uid 0), so it could make you run anything; ");
+        File.Exists(dir.Combine("ran")).ShouldBeFalse();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_helpers_own_imports_never_come_from_the_settings_files_folder()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("json.py", $"open('{dir.Combine("ran")}', 'w').close()\n");
+        dir.Write("traceback.py", $"open('{dir.Combine("ran")}', 'w').close()\n");
+
+        var (services, _, _) = await ImportAsync(dir, Simple);
+
+        services.ContainsKey("web").ShouldBeTrue();
+        File.Exists(dir.Combine("ran")).ShouldBeFalse();
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData("django-nginx")]
     [InlineData("nginx-gunicorn-solr")]

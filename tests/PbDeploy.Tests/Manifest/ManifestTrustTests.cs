@@ -69,6 +69,76 @@ public sealed class ManifestTrustTests
             $"run chmod o-w {dir.Combine("open")} (or chmod +t), or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust its content");
     }
 
+    /// <summary>Once the manifest is read, another user could swap the project's folder for a link to a folder of theirs, where its commands would run.</summary>
+    [Fact]
+    public void A_manifest_in_roots_folder_under_a_folder_every_user_can_write_without_the_sticky_bit_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var manifest = dir.Write("open/project/pbdeploy.json", Valid);
+        File.SetUnixFileMode(dir.Combine("open"), (UnixFileMode)Convert.ToInt32("777", 8));
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} is in the folder {dir.Combine("open/project")}, and the folder {dir.Combine("open")} above it is writable by other users (mode 0777) and not sticky, "
+            + $"so another user could replace {dir.Combine("open/project")} with a link; run chmod o-w,g-w {dir.Combine("open")} (or chmod +t), or choose another place; "
+            + $"or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust that folder");
+        ManifestLoader.Load(manifest, ManifestTrust.Parse(null, manifest)).Services.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_manifest_in_roots_folder_under_a_folder_another_user_owns_is_refused_unless_that_user_is_trusted()
+    {
+        using var dir = new TempDirectory();
+        var manifest = dir.Write("theirs/project/pbdeploy.json", Valid);
+        Chown(dir.Combine("theirs"), Nobody);
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} is in the folder {dir.Combine("theirs/project")}, and the folder {dir.Combine("theirs")} above it belongs to uid 65534, another user, "
+            + $"who could replace {dir.Combine("theirs/project")} with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS=65534; or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust that folder");
+        ManifestLoader.Load(manifest, ManifestTrust.Parse("65534", null)).Services.Count.ShouldBe(1);
+    }
+
+    /// <summary>Root runs pbdeploy below a folder as /tmp: another user's link there names a manifest of root's, whose commands would run in that folder.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_link_another_user_made_in_a_sticky_shared_folder_to_roots_manifest_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var roots = dir.Write("srv/pbdeploy.json", Valid);
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var manifest = Path.Combine(shared, "pbdeploy.json");
+        await OtherUser.RunAsync($"ln -s {roots} {manifest}");
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} is a symbolic link of uid 65534 (nobody), not yours (root), so that user chose which manifest runs, and in which folder; "
+            + $"pass the real manifest with --manifest, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS=65534 or PBDEPLOY_ALLOW_MANIFEST={manifest}");
+        ManifestLoader.Load(roots, ManifestTrust.Strict).Services.Count.ShouldBe(1);
+    }
+
+    /// <summary>Where fs.protected_hardlinks is off, another user can hard-link root's manifest into a shared folder.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_second_hard_link_to_roots_manifest_in_a_folder_every_user_can_write_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var roots = dir.Write("srv/pbdeploy.json", Valid);
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var manifest = Path.Combine(shared, "pbdeploy.json");
+        using (var ln = Process.Start("ln", [roots, manifest]))
+        {
+            await ln.WaitForExitAsync();
+        }
+
+        var error = Should.Throw<PbDeployException>(() => ManifestLoader.Load(manifest, ManifestTrust.Strict));
+
+        error.Message.ShouldBe(
+            $"manifest {manifest} has 2 hard links and is in the folder {shared} that every user can write, so another user may have linked it there from elsewhere; "
+            + $"pass the real manifest with --manifest, or set PBDEPLOY_ALLOW_MANIFEST={manifest} if you trust it");
+    }
+
     [Fact]
     public void The_callers_own_manifest_in_a_sticky_folder_every_user_can_write_is_loaded()
     {

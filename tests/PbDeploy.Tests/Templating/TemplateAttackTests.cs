@@ -76,6 +76,67 @@ public sealed class TemplateAttackTests
         await Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The folder is root's and 0755, but the folder above it is anyone's: another user renames it away and puts a
+    /// link to a root folder in its place between the check and the write (the real tool lost that race in 25 tries).
+    /// </summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_roots_folder_under_a_folder_anyone_can_write_is_refused_since_another_user_could_swap_it_for_a_link()
+    {
+        using var dir = new TempDirectory();
+        var open = OtherUser.SharedFolder(dir, "open", sticky: false);
+        var conf = Path.Combine(open, "conf");
+        Directory.CreateDirectory(conf);
+        var rootOnly = dir.Combine("root-only");
+        Directory.CreateDirectory(rootOnly);
+        dir.Write("app.conf.template", "listen {port}\n");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "open/conf/app.conf"));
+
+        error.Message.ShouldBe(
+            $"{conf}/app.conf: the target of template app.conf.template of service 'web' must not be written: the folder {open} above it is writable by other users "
+            + $"(mode 0777) and not sticky, so another user could replace {conf} with a link; run chmod o-w,g-w {open} (or chmod +t), or choose another place "
+            + $"({dir.Combine("pbdeploy.json")}:7:9).");
+        Directory.GetFileSystemEntries(conf).ShouldBeEmpty();
+        await OtherUser.RunAsync($"mv {conf} {open}/old && ln -s {rootOnly} {conf}"); // what the refusal prevents
+        Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "open/conf/app.conf"));
+        Directory.GetFileSystemEntries(rootOnly).ShouldBeEmpty();
+    }
+
+    /// <summary>The folder is root's and 0755, but another user owns the folder above it (as www-data owns /srv/app): that user can swap it.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_roots_folder_under_a_folder_another_user_owns_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var theirs = dir.Combine("theirs");
+        var conf = Path.Combine(theirs, "conf");
+        Directory.CreateDirectory(conf);
+        await RunAsRootAsync($"chown {OtherUser.Uid} {theirs} && chmod 755 {theirs}");
+        dir.Write("app.conf.template", "listen {port}\n");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "theirs/conf/app.conf"));
+
+        error.Message.ShouldBe(
+            $"{conf}/app.conf: the target of template app.conf.template of service 'web' must not be written: the folder {theirs} above it belongs to uid {OtherUser.Uid}, "
+            + $"another user, who could replace {conf} with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={OtherUser.Uid} ({dir.Combine("pbdeploy.json")}:7:9).");
+        Directory.GetFileSystemEntries(conf).ShouldBeEmpty();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_a_folder_another_user_made_in_a_sticky_shared_folder_is_refused_whatever_its_mode()
+    {
+        using var dir = new TempDirectory();
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        dir.Write("app.conf.template", "listen {port}\n");
+        await OtherUser.RunAsync($"mkdir -m 755 {shared}/conf");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "shared/conf/app.conf"));
+
+        error.Message.ShouldContain(
+            $"must not be written: {shared}/conf belongs to uid {OtherUser.Uid}, another user, in the folder {shared} that others can write, so that user could replace it with a link; choose another place, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={OtherUser.Uid}");
+        Directory.GetFileSystemEntries($"{shared}/conf").ShouldBeEmpty();
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_target_another_user_owns_in_a_sticky_shared_folder_is_refused_and_left_as_it_is()
     {
@@ -107,19 +168,54 @@ public sealed class TemplateAttackTests
     [Theory(Timeout = 30_000)]
     [InlineData("4755", "755")]
     [InlineData("6755", "755")]
-    [InlineData("7777", "777")]
+    [InlineData("7755", "755")]
     [InlineData("2640", "640")]
-    public async Task A_setuid_setgid_or_sticky_template_of_another_user_gives_a_target_with_the_permission_bits_only(string templateMode, string targetMode)
+    public async Task A_setuid_setgid_or_sticky_template_gives_a_target_with_the_permission_bits_only(string templateMode, string targetMode)
     {
         using var dir = new TempDirectory($"setuid-{templateMode}");
         var template = dir.Write("run.sh.template", "#!/bin/sh\nexec serve --port {port}\n");
-        await RunAsRootAsync($"chown {OtherUser.Uid}:{OtherUser.Uid} {template} && chmod {templateMode} {template}");
+        await RunAsRootAsync($"chmod {templateMode} {template}");
         dir.Write("run.sh", "old");
 
         Render(dir, "run.sh.template", "run.sh");
 
         File.GetUnixFileMode(dir.Combine("run.sh")).ShouldBe((UnixFileMode)Convert.ToInt32(targetMode, 8));
         File.ReadAllText(dir.Combine("run.sh")).ShouldBe("#!/bin/sh\nexec serve --port 8080\n");
+    }
+
+    /// <summary>A template another user owns, or can write, or a link of theirs in place of one: its text would become root's config or script.</summary>
+    [Theory(Timeout = 30_000)]
+    [InlineData("owned", "belongs to uid 65534, another user")]
+    [InlineData("writable", "is writable by other users (mode 0666), any of them")]
+    [InlineData("link", "is a symbolic link of uid 65534, another user")]
+    public async Task A_template_another_user_owns_or_can_write_is_refused_and_the_target_is_untouched(string how, string expected)
+    {
+        using var dir = new TempDirectory($"foreign-template-{how}");
+        var shared = OtherUser.SharedFolder(dir, "shared");
+        var template = $"{shared}/run.sh.template";
+        switch (how)
+        {
+            case "owned":
+                await OtherUser.RunAsync($"printf '#!/bin/sh\\nid\\n' > {template} && chmod 755 {template}");
+                break;
+            case "writable":
+                File.WriteAllText(template, "#!/bin/sh\n");
+                await RunAsRootAsync($"chmod 666 {template}");
+                break;
+            default:
+                var roots = dir.Write("root-only/run.sh.template", "#!/bin/sh\n");
+                await OtherUser.RunAsync($"ln -s {roots} {template}");
+                break;
+        }
+
+        dir.Write("run.sh", "old");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "shared/run.sh.template", "run.sh"));
+
+        error.Message.ShouldBe(
+            $"{template}: the template {expected}, who could make it say anything (listed in templates of service 'web' at {dir.Combine("pbdeploy.json")}:7:9); "
+            + "use a template of yours that only you can write, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS.");
+        File.ReadAllText(dir.Combine("run.sh")).ShouldBe("old");
     }
 
     [Fact(Timeout = 30_000)]
@@ -144,13 +240,13 @@ public sealed class TemplateAttackTests
         var victim = dir.Write("root-only/shadow", "same\n");
         File.SetUnixFileMode(victim, Mode0600);
         var template = dir.Write("app.conf.template", "same\n");
-        File.SetUnixFileMode(template, (UnixFileMode)Convert.ToInt32("777", 8));
+        File.SetUnixFileMode(template, (UnixFileMode)Convert.ToInt32("755", 8));
         await RunAsRootAsync($"ln {victim} {dir.Combine("app.conf")}");
 
         Render(dir, "app.conf.template", "app.conf").Single().Changed.ShouldBeTrue();
 
         File.GetUnixFileMode(victim).ShouldBe(Mode0600);
-        File.GetUnixFileMode(dir.Combine("app.conf")).ShouldBe((UnixFileMode)Convert.ToInt32("777", 8));
+        File.GetUnixFileMode(dir.Combine("app.conf")).ShouldBe((UnixFileMode)Convert.ToInt32("755", 8));
         File.ReadAllText(victim).ShouldBe("same\n");
     }
 
