@@ -1,8 +1,8 @@
 using PbDeploy.Cli;
 
-StandardStreams.OpenClosedOnDevNull();
-var stdout = new GuardedWriter(Console.Out);
-var stderr = new GuardedWriter(Console.Error);
+var taken = StandardStreams.OpenClosedOnDevNull();
+var stdout = new GuardedWriter(taken[1] ? TextWriter.Null : Console.Out);
+var stderr = new GuardedWriter(taken[2] ? TextWriter.Null : Console.Error);
 var code = await App.RunAsync(args, stdout, stderr);
 if (stdout.Failure is { } failure && !stdout.ReaderGone && code == ExitCodes.Success)
 {

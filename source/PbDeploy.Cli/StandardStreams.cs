@@ -12,12 +12,27 @@ internal static partial class StandardStreams
     private const int FGetFd = 1;
     private const int ORdWr = 2;
     private const int EBADF = 9;
+    private const int FdCloexec = 1;
 
-    public static void OpenClosedOnDevNull()
+    /// <summary>Opens each closed one of 0, 1 and 2 on <c>/dev/null</c>.</summary>
+    /// <returns>
+    /// For each of 0, 1 and 2, whether the runtime took it before <c>Main</c> (close-on-exec, which no inherited
+    /// descriptor can be): with stdout and stderr both closed, .NET's own signal pipe becomes 1 and 2, and what
+    /// pbdeploy wrote to them went into that pipe. Such a stream must not be written at all.
+    /// </returns>
+    public static bool[] OpenClosedOnDevNull()
     {
+        var taken = new bool[3];
         for (var fd = 0; fd <= 2; fd++)
         {
-            if (fcntl(fd, FGetFd) >= 0 || Marshal.GetLastPInvokeError() != EBADF)
+            var flags = fcntl(fd, FGetFd);
+            if (flags >= 0)
+            {
+                taken[fd] = (flags & FdCloexec) != 0;
+                continue;
+            }
+
+            if (Marshal.GetLastPInvokeError() != EBADF)
             {
                 continue;
             }
@@ -30,6 +45,8 @@ internal static partial class StandardStreams
                 _ = close(opened);
             }
         }
+
+        return taken;
     }
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]

@@ -126,6 +126,34 @@ public sealed class ContractTests
         }
     }
 
+    /// <summary>
+    /// With stdout and stderr both closed, the .NET runtime's own signal pipe gets descriptors 1 and 2 before Main, so
+    /// they look open: pbdeploy wrote its error into that pipe (seen with strace), where the runtime reads signal numbers.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task With_stdout_and_stderr_both_closed_nothing_is_written_into_the_runtimes_pipe_that_took_their_descriptors()
+    {
+        if (!File.Exists("/usr/bin/strace"))
+        {
+            return; // the only way to see where the bytes go; the CI image has it
+        }
+
+        using var dir = new TempDirectory();
+        var trace = dir.Combine("trace.txt");
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var arg in (string[])["-c", "exec \"$@\" </dev/null >&- 2>&-", "sh", "/usr/bin/strace", "-f", "-e", "trace=write", "-o", trace,
+            "dotnet", Pbdeploy.ToolDll, "status", "-m", dir.Combine("none.json")])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+
+        process.ExitCode.ShouldBe(2);
+        File.ReadAllText(trace).ShouldNotContain("pbdeploy: error");
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task A_deploy_with_stdout_closed_deploys_and_exits_0_and_with_stderr_closed_a_failure_still_exits_1()
     {

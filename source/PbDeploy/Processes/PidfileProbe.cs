@@ -117,6 +117,11 @@ public static class PidfileProbe
                 throw new IOException("it is not a regular file");
             }
 
+            if (stat.Size > 4096)
+            {
+                throw new IOException($"it holds {stat.Size} bytes, far more than a pid"); // and only its end would be read
+            }
+
             var text = Encoding.UTF8.GetString(NativeFile.ReadFrom(fd, 0, 4096).Bytes);
             return (text, stat.ModifiedUtc, stat.Uid == euid || stat.Uid == 0 ? null : stat.Uid);
         }

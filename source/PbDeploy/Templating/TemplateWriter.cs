@@ -332,7 +332,8 @@ public static class TemplateWriter
         var error = fd < 0 ? Libc.LastError : 0;
         if (fd >= 0)
         {
-            if (FileStat.Of(fd) is { IsRegular: true } stat && (stat.Mode & 0xFFF) != file.Mode && Libc.fchmod(fd, file.Mode) != 0)
+            // Links: 1, as when it was compared: a hard link put in its place since then could be any file (/etc/shadow).
+            if (FileStat.Of(fd) is { IsRegular: true, Links: 1 } stat && (stat.Mode & 0xFFF) != file.Mode && Libc.fchmod(fd, file.Mode) != 0)
             {
                 error = Libc.LastError;
             }

@@ -46,6 +46,18 @@ public sealed class PidfileTests
         owner.Warning.ShouldBe($"pidfile {pidfile} {expected}; treating the service as stopped");
     }
 
+    [Fact]
+    public void A_pidfile_larger_than_4_KiB_is_not_believed_even_when_it_ends_with_a_live_pid()
+    {
+        using var dir = new TempDirectory();
+        var pidfile = dir.Write("web.pid", "not a pid" + new string(' ', 5000) + Environment.ProcessId);
+
+        var owner = PidfileProbe.Read(pidfile);
+
+        owner.State.ShouldBe(ServiceState.Stopped);
+        owner.Warning.ShouldBe($"cannot read pidfile {pidfile} (it holds {new FileInfo(pidfile).Length} bytes, far more than a pid); treating the service as stopped");
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_pidfile_naming_a_dead_process_is_stopped()
     {
