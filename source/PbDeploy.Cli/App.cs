@@ -77,15 +77,20 @@ internal static class App
             console.Error($"interrupted by {signal}: what was running was stopped and nothing more was done.");
             return ExitCodes.ServiceFailed;
         }
-        catch (DeployLockedException e)
+        catch (InputException e)
         {
             console.Error(e.Message);
-            return ExitCodes.ServiceFailed;
+            return ExitCodes.Usage; // nothing was done
         }
         catch (PbDeployException e)
         {
             console.Error(e.Message);
-            return ExitCodes.Usage;
+            return ExitCodes.ServiceFailed; // the machine lacks or refuses something, or a service failed
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error(EnvironmentException.FromIo("a file could not be read or written", e).Message);
+            return ExitCodes.ServiceFailed;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -2,13 +2,15 @@ namespace PbDeploy;
 
 /// <summary>
 /// The root of every failure PbDeploy reports on purpose. Its message says what failed, where, and what to do;
-/// front ends show it as one line. Any other exception is a bug.
+/// front ends show it as one line. Its kind is its type: <see cref="InputException"/> (bad usage, manifest or template:
+/// nothing was done), <see cref="EnvironmentException"/> (the machine lacks or refuses something) and
+/// <see cref="ServiceFailedException"/> (a service's own step failed). Any other exception is a bug.
 /// </summary>
-public class PbDeployException : Exception
+public abstract class PbDeployException : Exception
 {
     /// <summary>Creates an exception with a message that says what failed, where, and what to do.</summary>
-    public PbDeployException(string message) : base(message) { }
+    protected PbDeployException(string message) : base(message) { }
 
     /// <summary>Creates an exception with a message and the lower-level cause.</summary>
-    public PbDeployException(string message, Exception innerException) : base(message, innerException) { }
+    protected PbDeployException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -201,6 +201,26 @@ public sealed class FaultTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_render_into_a_folder_this_user_cannot_write_is_a_failure_of_the_machine_exit_1_not_bad_input()
+    {
+        using var dir = NobodyProject();
+        dir.Write("app.conf.template", "listen {port}\n");
+        var locked = dir.Combine("locked");
+        var old = dir.Write("locked/app.conf", "old\n"); // root's folder, mode 0755: nobody cannot write there
+        var manifest = dir.Write("pbdeploy.json", """
+            { "services": { "web": { "port": 8080, "start": "true", "templates": [{ "source": "app.conf.template", "target": "locked/app.conf" }] } } }
+            """);
+
+        var result = await Pbdeploy.RunProcessAsync(dir, dir.Path, AsNobody, "render", "--manifest", manifest);
+
+        result.ExitCode.ShouldBe(1, result.Stdout + result.Stderr); // the manifest is right; this user may not write there
+        result.Stderr.Trim().ShouldBe(
+            $"pbdeploy: error: {old}: cannot write the rendered template app.conf.template of service 'web': permission denied in {locked}; " +
+            $"make the folder writable for this user, or choose another target ({manifest}:1:71).");
+        File.ReadAllText(old).ShouldBe("old\n");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_template_target_under_a_regular_file_fails_with_a_line_that_says_so()
     {
         using var dir = new TempDirectory();

@@ -37,14 +37,14 @@ internal static class ImportCommand
         var settings = Path.GetFullPath(settingsArgument ?? PythonSettingsImporter.SettingsFileName);
         if (settingsArgument is null && !File.Exists(settings))
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"no {PythonSettingsImporter.SettingsFileName} in {Environment.CurrentDirectory}; run pbdeploy import in its folder or pass its path: pbdeploy import PATH/{PythonSettingsImporter.SettingsFileName}");
         }
 
         var output = Path.GetFullPath(outputArgument ?? Path.Combine(Path.GetDirectoryName(settings)!, ManifestLoader.FileName));
         if (!force && File.Exists(output))
         {
-            throw new PbDeployException($"{output} already exists; pass --force to replace it, or -o PATH to write elsewhere");
+            throw new InputException($"{output} already exists; pass --force to replace it, or -o PATH to write elsewhere");
         }
 
         var result = await new PythonSettingsImporter().ImportAsync(settings, output, cancellationToken);

@@ -12,4 +12,26 @@ public sealed record DeployResult(IReadOnlyList<ServiceOutcome> Outcomes)
 
     /// <summary>The failed and skipped outcomes.</summary>
     public IEnumerable<ServiceOutcome> Failures => Outcomes.Where(o => o.IsFailure);
+
+    /// <summary>Throws when a service failed or was skipped (or the run was interrupted); returns when all went well.</summary>
+    /// <param name="what">What ran, for the message: <c>deploy</c>, <c>stop</c> or a phase's words.</param>
+    /// <exception cref="ServiceFailedException">
+    /// A service failed: the exception names the first one, its phase and its output; the message names every failed or
+    /// skipped service with its reason.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">The run was interrupted before any service failed.</exception>
+    public void EnsureSucceeded(string what)
+    {
+        ArgumentNullException.ThrowIfNull(what);
+        if (DeployText.Failures(what, Outcomes) is { } message)
+        {
+            var first = Failures.FirstOrDefault(o => o.Action == ServiceAction.Failed) ?? Failures.First(); // the cause, not what it skipped
+            throw new ServiceFailedException(first.Service, DeployText.Phase(first.Phase), message, first.Output);
+        }
+
+        if (Interrupted)
+        {
+            throw new OperationCanceledException($"the {what} was interrupted; its outcomes say what was done.");
+        }
+    }
 }

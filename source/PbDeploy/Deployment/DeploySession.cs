@@ -184,6 +184,11 @@ public sealed partial class DeploySession : IDisposable
         {
             return Failed(service, phase, e.Message);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The one boundary where an IO failure no step put in words of its own becomes this service's failure.
+            return Failed(service, phase, EnvironmentException.FromIo($"service '{service.Name}' could not read or write a file", e).Message);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The command it was running was stopped (SIGTERM, then SIGKILL to its group), and a service it had
@@ -242,14 +247,14 @@ public sealed partial class DeploySession : IDisposable
     {
         if (!Directory.Exists(context.WorkingDirectory))
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"the working folder {context.WorkingDirectory} (cwd of service '{context.Service.Name}') does not exist; create it, or fix 'cwd' in the manifest.");
         }
 
         // Commands read what is there (./install.sh, requirements.txt, Python's modules): never a folder another user controls.
         if (Platform.WritePlace.FolderProblem(context.WorkingDirectory) is { } problem)
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"refusing to run the commands of service '{context.Service.Name}' in {context.WorkingDirectory}: {problem}, or fix 'cwd' in the manifest.");
         }
     }

@@ -45,7 +45,7 @@ public sealed record ImportResult(string Json, IReadOnlyList<string> Notes, Depl
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PbDeployException($"cannot write {target}: {e.Message}", e);
+            throw new EnvironmentException($"cannot write {target}: {e.Message}", e);
         }
         finally
         {
@@ -53,6 +53,6 @@ public sealed record ImportResult(string Json, IReadOnlyList<string> Notes, Depl
         }
     }
 
-    private static PbDeployException Exists(string target) =>
+    private static InputException Exists(string target) =>
         new($"{target} already exists; pass --force to replace it, or -o PATH to write elsewhere");
 }

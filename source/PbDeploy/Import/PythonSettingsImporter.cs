@@ -49,12 +49,12 @@ public sealed class PythonSettingsImporter(
         var settings = Path.GetFullPath(settingsPath);
         if (Directory.Exists(settings))
         {
-            throw new PbDeployException($"{settings} is a folder; pass the path of its {SettingsFileName}");
+            throw new InputException($"{settings} is a folder; pass the path of its {SettingsFileName}");
         }
 
         if (!File.Exists(settings))
         {
-            throw new PbDeployException($"settings file {settings} does not exist; pass the path of the Python tool's {SettingsFileName}");
+            throw new InputException($"settings file {settings} does not exist; pass the path of the Python tool's {SettingsFileName}");
         }
 
         CheckTrust(settings, ManifestTrust.FromEnvironment());
@@ -93,14 +93,14 @@ public sealed class PythonSettingsImporter(
         };
         if (ProgramRun.Resolve(pythonPath) is null)
         {
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"cannot run {pythonPath} to read {settings}: there is no such program{(pythonPath.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}; pbdeploy import runs the settings file with Python 3: install python3 (e.g. apt-get install python3) and make sure it is on PATH");
         }
 
         var run = await ProgramRun.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (run.TimedOut)
         {
-            throw new PbDeployException(string.Create(
+            throw new InputException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{settings}: running it with {pythonPath} did not finish within {_timeout.TotalSeconds:0.#} s and was killed; a settings file should only define SERVICES, not wait for anything"));
         }
@@ -108,7 +108,7 @@ public sealed class PythonSettingsImporter(
         if (run.Exit.Code != 0 || string.IsNullOrWhiteSpace(run.Output))
         {
             var error = LastLine(run.Error);
-            throw new PbDeployException(string.Create(
+            throw new InputException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{settings}: {pythonPath} {(run.Exit.Code is { } code ? $"exited with code {code}" : run.Exit.ToString())} without converting it{(error is null ? "" : ": " + error)}; check that {pythonPath} is Python 3"));
         }
@@ -128,7 +128,7 @@ public sealed class PythonSettingsImporter(
         }
         catch (JsonReaderException e)
         {
-            throw new PbDeployException($"{settings}: the Python helper printed no JSON document ({e.Message}); this is a bug of pbdeploy import, please report it", e);
+            throw new EnvironmentException($"{settings}: the Python helper printed no JSON document ({e.Message}); this is a bug of pbdeploy import, please report it", e);
         }
 
         if (doc.Value<bool>("ok"))
@@ -137,7 +137,7 @@ public sealed class PythonSettingsImporter(
         }
 
         var name = Path.GetFileName(settings);
-        throw new PbDeployException(doc.Value<string>("error") switch
+        throw new InputException(doc.Value<string>("error") switch
         {
             "raised" => Raised(settings, doc),
             "exit" => $"{settings}: {doc.Value<string>("message")} while it ran; a settings file must define SERVICES and not exit",
@@ -186,7 +186,7 @@ public sealed class PythonSettingsImporter(
             : null;
         if (problem is not null)
         {
-            throw new PbDeployException($"settings file {settings} {problem}; pbdeploy import runs it with python3: copy it to a folder of yours that only you can write, or {allow}");
+            throw new InputException($"settings file {settings} {problem}; pbdeploy import runs it with python3: copy it to a folder of yours that only you can write, or {allow}");
         }
     }
 
@@ -196,7 +196,7 @@ public sealed class PythonSettingsImporter(
         var folder = Path.GetDirectoryName(manifestPath)!;
         if (!Directory.Exists(folder))
         {
-            throw new PbDeployException($"cannot write {manifestPath}: the folder {folder} does not exist; create it or choose another output");
+            throw new InputException($"cannot write {manifestPath}: the folder {folder} does not exist; create it or choose another output");
         }
 
         var temporary = Path.Combine(folder, $".{Path.GetFileName(manifestPath)}.import-{Guid.NewGuid().ToString("N")[..12]}");
@@ -208,13 +208,13 @@ public sealed class PythonSettingsImporter(
         }
         catch (ManifestException e)
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"{settings}: SERVICES converts to an invalid pbdeploy.json: {e.Problem}; change that value in {Path.GetFileName(settings)} and import again",
                 e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PbDeployException($"cannot write in {folder} to check the manifest: {e.Message}", e);
+            throw new EnvironmentException($"cannot write in {folder} to check the manifest: {e.Message}", e);
         }
         finally
         {

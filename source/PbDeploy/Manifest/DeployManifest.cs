@@ -27,7 +27,7 @@ public sealed record DeployManifest
     /// <exception cref="PbDeployException">No service has that name.</exception>
     public ServiceDefinition GetService(string name) =>
         Services.FirstOrDefault(s => s.Name == name)
-        ?? throw new PbDeployException(
+        ?? throw new InputException(
             $"{Path}: there is no service '{name}'; the services are: {string.Join(", ", Services.Select(s => s.Name))}.");
 
     /// <summary>The services of those names in manifest order, or all of them when none is named.</summary>

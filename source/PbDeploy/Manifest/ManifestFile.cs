@@ -53,7 +53,7 @@ internal static unsafe class ManifestFile
             var empty = (byte)0;
             if (!TryStat(fd, &empty, AtEmptyPath, out stat, out var errno))
             {
-                throw new PbDeployException($"cannot read manifest {fullPath}: {Errno(errno)}");
+                throw new EnvironmentException($"cannot read manifest {fullPath}: {Errno(errno)}");
             }
 
             CheckKind(fullPath, stat.Mode);
@@ -89,12 +89,12 @@ internal static unsafe class ManifestFile
         };
         if (kind == "folder")
         {
-            throw new PbDeployException($"manifest {fullPath} is a folder; pass the path of the {ManifestLoader.FileName} file");
+            throw new InputException($"manifest {fullPath} is a folder; pass the path of the {ManifestLoader.FileName} file");
         }
 
         if (kind is not null)
         {
-            throw new PbDeployException($"manifest {fullPath} is a {kind}, not a regular file; pass the path of the {ManifestLoader.FileName} file");
+            throw new InputException($"manifest {fullPath} is a {kind}, not a regular file; pass the path of the {ManifestLoader.FileName} file");
         }
     }
 
@@ -104,14 +104,14 @@ internal static unsafe class ManifestFile
         var allow = $"{ManifestTrust.AllowedManifestsVariable}={fullPath}";
         if (!trust.Trusts(file.Uid, caller))
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"manifest {fullPath} belongs to {User(file.Uid)}, not to you{Caller(caller)}, so it could make you run anything; " +
                 $"if you trust that user, set {ManifestTrust.TrustedOwnersVariable}={file.Uid} or {allow}");
         }
 
         if ((file.Mode & 0x2) != 0)
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"manifest {fullPath} is writable by every user (mode {Octal(file.Mode)}), so anyone could have written it; " +
                 $"run chmod o-w {fullPath}, or set {allow} if you trust its content");
         }
@@ -120,7 +120,7 @@ internal static unsafe class ManifestFile
         // project_dir there: its commands would run, and read what that user put, in that folder.
         if (Platform.FileStat.Lstat(fullPath) is { IsLink: true } link && !trust.Trusts(link.Uid, caller))
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"manifest {fullPath} is a symbolic link of {User(link.Uid)}, not yours{Caller(caller)}, so that user chose which manifest runs, and in which folder; " +
                 $"pass the real manifest with --manifest, or if you trust that user, set {ManifestTrust.TrustedOwnersVariable}={link.Uid} or {allow}");
         }
@@ -132,13 +132,13 @@ internal static unsafe class ManifestFile
         {
             if (!TryStat(AtCurrentDirectory, p, 0, out dir, out var errno))
             {
-                throw new PbDeployException($"cannot check the folder {folder} of manifest {fullPath}: {Errno(errno)}");
+                throw new EnvironmentException($"cannot check the folder {folder} of manifest {fullPath}: {Errno(errno)}");
             }
         }
 
         if (!trust.Trusts(dir.Uid, caller))
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"manifest {fullPath} is in the folder {folder}, which belongs to {User(dir.Uid)}, not to you{Caller(caller)}, so that user could replace it; " +
                 $"if you trust that user, set {ManifestTrust.TrustedOwnersVariable}={dir.Uid} or {allow}");
         }
@@ -147,12 +147,12 @@ internal static unsafe class ManifestFile
         // read: commands would run, and files be written, in a folder of theirs.
         if (Platform.WritePlace.AncestorProblem(folder, uid => trust.Trusts(uid, caller)) is { } above)
         {
-            throw new PbDeployException($"manifest {fullPath} is in the folder {folder}, and {above}; or set {allow} if you trust that folder");
+            throw new InputException($"manifest {fullPath} is in the folder {folder}, and {above}; or set {allow} if you trust that folder");
         }
 
         if ((dir.Mode & 0x2) != 0 && Platform.FileStat.Lstat(fullPath) is { Links: > 1 } linked)
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"manifest {fullPath} has {linked.Links} hard links and is in the folder {folder} that every user can write, so another user may have linked it there from elsewhere; " +
                 $"pass the real manifest with --manifest, or set {allow} if you trust it");
         }
@@ -160,7 +160,7 @@ internal static unsafe class ManifestFile
         // A folder others can write, without the sticky bit, lets them rename the manifest away and put their own.
         if ((dir.Mode & 0x2) != 0 && (dir.Mode & 0x200) == 0)
         {
-            throw new PbDeployException(
+            throw new InputException(
                 $"manifest {fullPath} is in the folder {folder}, which every user can write and is not sticky (mode {Octal(dir.Mode)}), so anyone could have replaced it; " +
                 $"run chmod o-w {folder} (or chmod +t), or set {allow} if you trust its content");
         }
@@ -196,7 +196,7 @@ internal static unsafe class ManifestFile
                     continue;
                 }
 
-                throw new PbDeployException($"cannot read manifest {fullPath}: {Errno(errno)}");
+                throw new EnvironmentException($"cannot read manifest {fullPath}: {Errno(errno)}");
             }
 
             if (n == 0)
@@ -212,16 +212,16 @@ internal static unsafe class ManifestFile
         }
     }
 
-    private static PbDeployException TooLarge(string fullPath) => new(
+    private static InputException TooLarge(string fullPath) => new(
         string.Create(CultureInfo.InvariantCulture, $"manifest {fullPath} is larger than {MaxBytes / (1024 * 1024)} MiB; a manifest is a few KiB: pass the right file"));
 
     private static PbDeployException OpenFailed(string fullPath, int errno) => errno switch
     {
-        ENOENT or ENOTDIR => new PbDeployException($"manifest {fullPath} does not exist; create it or pass another --manifest PATH"),
-        EACCES => new PbDeployException($"cannot read manifest {fullPath}: permission denied"),
-        ENXIO => new PbDeployException($"manifest {fullPath} is a socket, not a regular file; pass the path of the {ManifestLoader.FileName} file"),
-        ELOOP => new PbDeployException($"cannot read manifest {fullPath}: too many levels of symbolic links"),
-        _ => new PbDeployException($"cannot read manifest {fullPath}: {Errno(errno)}"),
+        ENOENT or ENOTDIR => new InputException($"manifest {fullPath} does not exist; create it or pass another --manifest PATH"),
+        EACCES => new EnvironmentException($"cannot read manifest {fullPath}: permission denied"),
+        ENXIO => new InputException($"manifest {fullPath} is a socket, not a regular file; pass the path of the {ManifestLoader.FileName} file"),
+        ELOOP => new InputException($"cannot read manifest {fullPath}: too many levels of symbolic links"),
+        _ => new EnvironmentException($"cannot read manifest {fullPath}: {Errno(errno)}"),
     };
 
     private static string Caller(uint caller) => caller == 0 ? " (root)" : $" ({User(caller)}) nor to root";

@@ -32,7 +32,7 @@ public static class ManifestLoader
             }
         }
 
-        throw new PbDeployException(
+        throw new InputException(
             $"no {FileName} in {start} or any parent folder; create one or pass --manifest PATH");
     }
 

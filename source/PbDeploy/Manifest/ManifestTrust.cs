@@ -43,7 +43,7 @@ public sealed record ManifestTrust
 
             if (!uint.TryParse(item, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var uid))
             {
-                throw new PbDeployException(
+                throw new InputException(
                     $"{TrustedOwnersVariable}: '{item}' is not a uid; give numeric uids separated by commas (e.g. {TrustedOwnersVariable}=1000,1001), or * for any owner");
             }
 
@@ -55,7 +55,7 @@ public sealed record ManifestTrust
         {
             if (!Path.IsPathFullyQualified(item))
             {
-                throw new PbDeployException(
+                throw new InputException(
                     $"{AllowedManifestsVariable}: '{item}' is not an absolute path; give the full paths of the manifests to allow, separated by ':'");
             }
 

@@ -24,7 +24,7 @@ internal static class LogFile
         if (WritePlace.Problem(path) is { } before)
         {
             // Checked before its folders are created too: never a folder created through another user's link.
-            throw new PbDeployException($"refusing to write the log {path}: {before}, or set 'log' to another file.");
+            throw new InputException($"refusing to write the log {path}: {before}, or set 'log' to another file.");
         }
 
         try
@@ -36,7 +36,7 @@ internal static class LogFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
-            throw new PbDeployException($"cannot create the folder {folder} for the log {path}: {why}; create the folder, writable for this user, or set 'log' to another file.", e);
+            throw new EnvironmentException($"cannot create the folder {folder} for the log {path}: {why}; create the folder, writable for this user, or set 'log' to another file.", e);
         }
 
         // lstat first: opening a FIFO for writing would block until a reader comes (O_NONBLOCK below is the backstop).
@@ -47,7 +47,7 @@ internal static class LogFile
 
         if (WritePlace.Problem(path) is { } problem)
         {
-            throw new PbDeployException($"refusing to write the log {path}: {problem}, or set 'log' to another file.");
+            throw new InputException($"refusing to write the log {path}: {problem}, or set 'log' to another file.");
         }
 
         var fd = NativeFile.Open(Libc.AT_FDCWD, path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NOFOLLOW | Libc.O_NONBLOCK, NativeFile.Private);
@@ -56,14 +56,14 @@ internal static class LogFile
             var error = Libc.LastError;
             throw FileStat.Lstat(path) is { IsRegular: false } now
                 ? NotRegular(path, now)
-                : new PbDeployException($"cannot open the log {path}: {NativeFile.Error(error)}; make its folder writable for this user, or set 'log' to another file.");
+                : new EnvironmentException($"cannot open the log {path}: {NativeFile.Error(error)}; make its folder writable for this user, or set 'log' to another file.");
         }
 
         // Another user's file would get our output; a second hard link could be any file of ours, /etc/shadow included.
         var stat = FileStat.Of(fd)!.Value;
         var refusal = !stat.IsRegular ? NotRegular(path, stat)
-            : stat.Uid != NativeFile.Euid ? new PbDeployException($"the log {path} belongs to uid {stat.Owner}, not to this user (uid {NativeFile.Euid}); remove it, or set 'log' to another file.")
-            : stat.Links != 1 ? new PbDeployException($"the log {path} has {stat.Links} hard links, so it may be another file too; remove it, or set 'log' to another file.")
+            : stat.Uid != NativeFile.Euid ? new InputException($"the log {path} belongs to uid {stat.Owner}, not to this user (uid {NativeFile.Euid}); remove it, or set 'log' to another file.")
+            : stat.Links != 1 ? new InputException($"the log {path} has {stat.Links} hard links, so it may be another file too; remove it, or set 'log' to another file.")
             : null;
         if (refusal is not null)
         {
@@ -89,10 +89,10 @@ internal static class LogFile
         var moved = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
         var error = Libc.LastError;
         NativeFile.Close(fd);
-        return moved >= 0 ? moved : throw new PbDeployException($"cannot move a file descriptor above 2: {NativeFile.Error(error)}; too many files are open.");
+        return moved >= 0 ? moved : throw new EnvironmentException($"cannot move a file descriptor above 2: {NativeFile.Error(error)}; too many files are open.");
     }
 
     private static PbDeployException NotRegular(string path, FileStat stat) => stat.IsLink
-        ? new PbDeployException($"the log {path} is a symbolic link; pbdeploy never writes through a link: remove the link, or set 'log' to the real file.")
-        : new PbDeployException($"the log {path} is {stat.Kind}, not a regular file; remove it, or set 'log' to a regular file.");
+        ? new InputException($"the log {path} is a symbolic link; pbdeploy never writes through a link: remove the link, or set 'log' to the real file.")
+        : new InputException($"the log {path} is {stat.Kind}, not a regular file; remove it, or set 'log' to a regular file.");
 }

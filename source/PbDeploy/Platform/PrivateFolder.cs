@@ -46,7 +46,7 @@ internal sealed class PrivateFolder : IDisposable
         catch (PbDeployException e) when (path.StartsWith(System.IO.Path.GetTempPath(), StringComparison.Ordinal))
         {
             // Another user may have taken the name first: say how to do without it.
-            throw new PbDeployException($"{e.Message.TrimEnd('.')}; or set XDG_RUNTIME_DIR to a folder of this user's with mode 0700.", e);
+            throw new EnvironmentException($"{e.Message.TrimEnd('.')}; or set XDG_RUNTIME_DIR to a folder of this user's with mode 0700.", e);
         }
     }
 
@@ -86,7 +86,7 @@ internal sealed class PrivateFolder : IDisposable
 
             if (Libc.LastError != Libc.EEXIST)
             {
-                throw new PbDeployException(
+                throw new EnvironmentException(
                     $"cannot create a file in {Path}: {NativeFile.Error(Libc.LastError)}; make the folder writable for this user (uid {NativeFile.Euid}).");
             }
         }
@@ -102,7 +102,7 @@ internal sealed class PrivateFolder : IDisposable
     {
         if (created != 0 && created != Libc.EEXIST)
         {
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"cannot create the private folder {path}: {NativeFile.Error(created)}; make {System.IO.Path.GetDirectoryName(path)} writable for this user (uid {NativeFile.Euid}).");
         }
 
@@ -110,7 +110,7 @@ internal sealed class PrivateFolder : IDisposable
         if (fd < 0)
         {
             var what = FileStat.Lstat(path) is { } other ? other.Kind : NativeFile.Error(Libc.LastError);
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"{path} is {what}, not a folder of this user's; pbdeploy keeps its private files there: remove it, and run again.");
         }
 
@@ -123,7 +123,7 @@ internal sealed class PrivateFolder : IDisposable
         if (problem is not null)
         {
             NativeFile.Close(fd);
-            throw new PbDeployException($"pbdeploy's private folder {path} {problem}.");
+            throw new EnvironmentException($"pbdeploy's private folder {path} {problem}.");
         }
 
         return new PrivateFolder(fd, path);

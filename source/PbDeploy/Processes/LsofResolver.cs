@@ -66,12 +66,12 @@ internal static class LsofResolver
         };
         if (ProgramRun.Resolve(request.Program) is null)
         {
-            throw new PbDeployException($"cannot run lsof to find the processes listening on ports {string.Join(", ", ports)}: it is not on PATH; install lsof.");
+            throw new EnvironmentException($"cannot run lsof to find the processes listening on ports {string.Join(", ", ports)}: it is not on PATH; install lsof.");
         }
 
         var run = ProgramRun.RunAsync(request, CancellationToken.None).GetAwaiter().GetResult();
         return run.TimedOut
-            ? throw new PbDeployException($"lsof did not answer within 30 s for ports {string.Join(", ", ports)} and was stopped; a hung network mount can do that: run lsof -nP -iTCP -sTCP:LISTEN to see.")
+            ? throw new EnvironmentException($"lsof did not answer within 30 s for ports {string.Join(", ", ports)} and was stopped; a hung network mount can do that: run lsof -nP -iTCP -sTCP:LISTEN to see.")
             : run.Output; // exit code 1 means "nothing found"
     }
 

@@ -23,7 +23,7 @@ internal static class ProgramRun
     {
         ArgumentNullException.ThrowIfNull(request);
         var program = Resolve(request.Program)
-            ?? throw new PbDeployException($"cannot run {request.Program}: there is no such program{(request.Program.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}.");
+            ?? throw new EnvironmentException($"cannot run {request.Program}: there is no such program{(request.Program.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}.");
         using var files = new OutputFiles(request);
         var clock = Stopwatch.StartNew();
         var pid = Spawner.Spawn(new SpawnRequest(program, request.Arguments, request.WorkingDirectory, request.Environment, files.Output, files.OutputPath)

@@ -85,7 +85,7 @@ internal static class SignalGuard
     {
         if (Protected(pid) is { } what)
         {
-            throw new PbDeployException($"refused to send signal {signal} to pid {pid}: pid {pid} is {what}; pbdeploy never signals it. Stop that process by other means if it really is the service.");
+            throw new EnvironmentException($"refused to send signal {signal} to pid {pid}: pid {pid} is {what}; pbdeploy never signals it. Stop that process by other means if it really is the service.");
         }
     }
 
@@ -95,7 +95,7 @@ internal static class SignalGuard
     {
         if (ProtectedGroup(processGroup) is { } why)
         {
-            throw new PbDeployException($"refused to send signal {signal} to {why}; pbdeploy never signals it. Stop those processes by other means.");
+            throw new EnvironmentException($"refused to send signal {signal} to {why}; pbdeploy never signals it. Stop those processes by other means.");
         }
     }
 

@@ -49,7 +49,7 @@ public static class Signals
         var error = Libc.LastError;
         return error == Libc.ESRCH
             ? false
-            : throw new PbDeployException($"cannot send signal {signal} to pid {process.Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}.");
+            : throw new EnvironmentException($"cannot send signal {signal} to pid {process.Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(error)}.");
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public static class Signals
         var owner = ProcFs.ReadUid(pid);
         if (owner >= 0 && owner != me)
         {
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"pid {pid} belongs to uid {owner}, not to you (uid {me}); pbdeploy does not signal other users' processes. Run pbdeploy as that user.");
         }
     }

@@ -24,7 +24,7 @@ internal static unsafe class Spawner
         }
         catch (EntryPointNotFoundException e)
         {
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"cannot start {request.Program}: this system's C library lacks {e.Message.Split('\'').Skip(1).FirstOrDefault() ?? "a posix_spawn extension"}; pbdeploy starts processes on Linux with glibc 2.34 or later.", e);
         }
     }
@@ -83,7 +83,7 @@ internal static unsafe class Spawner
             var error = Libc.posix_spawn(&pid, Utf8(request.Program), actions, attr, argv, envp);
             if (error != 0)
             {
-                throw new PbDeployException(
+                throw new EnvironmentException(
                     $"cannot start {request.Program} in {request.WorkingDirectory}: {Marshal.GetPInvokeErrorMessage(error)} " +
                     $"(output to {request.OutputPath}); check that the folder exists and the program can be run.");
             }
@@ -113,7 +113,7 @@ internal static unsafe class Spawner
     {
         if (result != 0)
         {
-            throw new PbDeployException($"cannot start {request.Program}: {step} failed: {Marshal.GetPInvokeErrorMessage(result)}.");
+            throw new EnvironmentException($"cannot start {request.Program}: {step} failed: {Marshal.GetPInvokeErrorMessage(result)}.");
         }
     }
 }

@@ -116,12 +116,12 @@ public static class TemplateWriter
             var listed = $"listed in templates of service '{service.Name}' at {spec.Location}";
             if (target == source)
             {
-                throw new PbDeployException($"{spec.Source}: the template's target is the template itself ({listed}); give it another target.");
+                throw new InputException($"{spec.Source}: the template's target is the template itself ({listed}); give it another target.");
             }
 
             if (!targets.TryAdd(target, spec))
             {
-                throw new PbDeployException(
+                throw new InputException(
                     $"{spec.Target}: two templates of service '{service.Name}' write this file ({targets[target].Location} and {spec.Location}); give each its own target.");
             }
 
@@ -144,8 +144,8 @@ public static class TemplateWriter
         {
             var error = Libc.LastError;
             throw error is Libc.ENOENT or 20 /* ENOTDIR */
-                ? new PbDeployException($"{spec.Location}: template {spec.Source} of service '{serviceName}': there is no file {source}; create it, or fix the name in the manifest.")
-                : new PbDeployException($"{source}: cannot read the template ({listed}): {NativeFile.Error(error)}.");
+                ? new InputException($"{spec.Location}: template {spec.Source} of service '{serviceName}': there is no file {source}; create it, or fix the name in the manifest.")
+                : new EnvironmentException($"{source}: cannot read the template ({listed}): {NativeFile.Error(error)}.");
         }
 
         try
@@ -153,13 +153,13 @@ public static class TemplateWriter
             var stat = FileStat.Of(fd)!.Value;
             if (!stat.IsRegular)
             {
-                throw new PbDeployException($"{source}: the template is {stat.Kind}, not a regular file ({listed}); point the manifest at a regular file.");
+                throw new InputException($"{source}: the template is {stat.Kind}, not a regular file ({listed}); point the manifest at a regular file.");
             }
 
             // Its text becomes a file of ours (a config, a script we run): trusted as the manifest is, or not at all.
             if (Untrusted(source, stat) is { } why)
             {
-                throw new PbDeployException($"{source}: the template {why}, who could make it say anything ({listed}); use a template of yours that only you can write, or if you trust that user, set {ManifestTrust.TrustedOwnersVariable}.");
+                throw new InputException($"{source}: the template {why}, who could make it say anything ({listed}); use a template of yours that only you can write, or if you trust that user, set {ManifestTrust.TrustedOwnersVariable}.");
             }
 
             var text = Utf8.GetString(NativeFile.ReadFrom(fd, 0, int.MaxValue).Bytes);
@@ -167,7 +167,7 @@ public static class TemplateWriter
         }
         catch (DecoderFallbackException e)
         {
-            throw new PbDeployException($"{source}: not valid UTF-8 ({listed}); save the template as UTF-8.", e);
+            throw new InputException($"{source}: not valid UTF-8 ({listed}); save the template as UTF-8.", e);
         }
         finally
         {
@@ -202,15 +202,15 @@ public static class TemplateWriter
         switch (FileStat.Lstat(target))
         {
             case { IsLink: true }:
-                throw new PbDeployException(
+                throw new InputException(
                     $"{what} is a symbolic link; pbdeploy never writes through a link: remove the link, or point the manifest at the real file ({spec.Location}).");
             case { IsRegular: false, IsDirectory: false } special:
-                throw new PbDeployException($"{what} is {special.Kind}, not a regular file; remove it, or choose another target ({spec.Location}).");
+                throw new InputException($"{what} is {special.Kind}, not a regular file; remove it, or choose another target ({spec.Location}).");
         }
 
         if (WritePlace.Problem(target) is { } problem)
         {
-            throw new PbDeployException($"{what} must not be written: {problem} ({spec.Location}).");
+            throw new InputException($"{what} must not be written: {problem} ({spec.Location}).");
         }
     }
 
@@ -247,12 +247,12 @@ public static class TemplateWriter
         var start = $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': ";
         if (FileInTheWay(folder) is { } inTheWay)
         {
-            throw new PbDeployException($"{start}{inTheWay} is a file, not a folder; fix the target ({file.Spec.Location}).");
+            throw new InputException($"{start}{inTheWay} is a file, not a folder; fix the target ({file.Spec.Location}).");
         }
 
         throw error == Libc.ENOENT
-            ? new PbDeployException($"{start}the folder {folder} does not exist; create it, or fix the target ({file.Spec.Location}).")
-            : new PbDeployException($"{start}{NativeFile.Error(error)} ({file.Spec.Location}).");
+            ? new InputException($"{start}the folder {folder} does not exist; create it, or fix the target ({file.Spec.Location}).")
+            : new EnvironmentException($"{start}{NativeFile.Error(error)} ({file.Spec.Location}).");
     }
 
     /// <summary>
@@ -290,7 +290,7 @@ public static class TemplateWriter
         var why = error is 13 /* EACCES */ or Libc.EPERM
             ? $"permission denied in {folderPath}; make the folder writable for this user, or choose another target"
             : NativeFile.Error(error);
-        throw new PbDeployException(
+        throw new EnvironmentException(
             $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).");
     }
 
@@ -320,7 +320,7 @@ public static class TemplateWriter
         if (error != 0)
         {
             var why = error is 13 /* EACCES */ or Libc.EPERM ? "permission denied; make the file and its folder writable for this user" : NativeFile.Error(error);
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"{file.Target}: cannot replace it with the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).");
         }
     }
@@ -343,7 +343,7 @@ public static class TemplateWriter
 
         if (error != 0)
         {
-            throw new PbDeployException(
+            throw new EnvironmentException(
                 $"{file.Target}: cannot give it the mode of its template {file.Spec.Source} of service '{service.Name}': {NativeFile.Error(error)} ({file.Spec.Location}).");
         }
     }

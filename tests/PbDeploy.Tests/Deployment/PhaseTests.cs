@@ -30,6 +30,7 @@ public sealed class PhaseTests
             [(Phase.Before, ServiceAction.CommandsRan), (Phase.StartOrRestart, ServiceAction.Started), (Phase.After, ServiceAction.CommandsRan)]);
         scene.Events.OfType<CommandStarted>().Select(e => e.Kind).ShouldBe(
             [CommandKinds.Before, CommandKinds.Before, CommandKinds.Start, CommandKinds.After]);
+        Should.NotThrow(() => result.EnsureSucceeded("deploy"));
     }
 
     [Fact(Timeout = 60_000)]
@@ -78,6 +79,9 @@ public sealed class PhaseTests
         Outcome(result, "other", Phase.Before).Action.ShouldBe(ServiceAction.CommandsRan);
         Outcome(result, "other").Action.ShouldBe(ServiceAction.Started);
         scene.Lines("order.txt").ShouldBe(["other before"]);
+        var failure = Should.Throw<ServiceFailedException>(() => result.EnsureSucceeded("deploy"));
+        (failure.Service, failure.Phase, failure.Output).ShouldBe(("db", DeployText.Phase(Phase.Before), "migrating"));
+        failure.Message.ShouldStartWith("PbDeploy deploy failed: db: before command failed with exit code 7: echo migrating; exit 7; web: not run:");
         Owner(dbPort).State.ShouldBe(ServiceState.Stopped);
         Owner(webPort).State.ShouldBe(ServiceState.Stopped);
         Owner(otherPort).State.ShouldBe(ServiceState.Running);

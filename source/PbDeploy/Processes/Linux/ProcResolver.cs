@@ -19,7 +19,7 @@ internal static class ProcResolver
         }
 
         using var proc = ProcFs.Open()
-            ?? throw new PbDeployException("cannot read /proc, so the processes listening on ports cannot be found; run where /proc is mounted.");
+            ?? throw new EnvironmentException("cannot read /proc, so the processes listening on ports cannot be found; run where /proc is mounted.");
 
         var scan = new HolderScan(proc, [.. sockets.Select(s => s.Inode)]);
         ScanByOwner(proc, scan, [.. sockets.Select(s => s.Uid)]);
