@@ -401,7 +401,7 @@ internal static partial class SettingsConverter
             words.Add(item.Type switch
             {
                 JTokenType.String => ShellQuote((string)item!),
-                JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(item),
+                JTokenType.Integer or JTokenType.Float => FormatNumber(item),
                 _ => null!,
             });
             if (words[^1] is null)
@@ -435,8 +435,15 @@ internal static partial class SettingsConverter
         JTokenType.String => PythonSettingsImporter.PythonRepr((string)value!),
         JTokenType.Boolean => (bool)value ? "True" : "False",
         JTokenType.Null => "None",
-        JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(value),
+        JTokenType.Integer or JTokenType.Float => FormatNumber(value),
         _ => value.ToString(Newtonsoft.Json.Formatting.None),
+    };
+
+    private static string FormatNumber(JToken token) => ((JValue)token).Value switch
+    {
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        var other => other?.ToString() ?? "null",
     };
 
     private static string Plural(int count, string one, string many) => count == 1 ? one : many;
