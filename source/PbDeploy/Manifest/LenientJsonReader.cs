@@ -20,6 +20,7 @@ internal sealed class LenientJsonReader
     private readonly List<int> _lineStarts = [0];
     private int _pos;
     private ManifestException? _badNumber;
+    private bool _afterDocument;
 
     private LenientJsonReader(string path, string text)
     {
@@ -37,7 +38,8 @@ internal sealed class LenientJsonReader
     {
         var reader = new LenientJsonReader(path, text);
         var root = reader.Document();
-        return reader._badNumber is { } badNumber ? throw badNumber : root;
+        // A top-level value that is no container is refused as such, whatever it is.
+        return reader._badNumber is { } badNumber && root.Kind is ManifestValueKind.Object or ManifestValueKind.Array ? throw badNumber : root;
     }
 
     private bool AtEnd => _pos >= _text.Length;
@@ -52,7 +54,15 @@ internal sealed class LenientJsonReader
             throw Error(_pos, "the file has no JSON, only comments; a manifest is a JSON object with at least \"services\"");
         }
 
+        var start = _pos;
         var root = Value(0, []);
+        if (root.Kind is not (ManifestValueKind.Object or ManifestValueKind.Array))
+        {
+            // Refused as such; the message has always placed a top-level value that is no container at its last character.
+            root = ManifestValue.Relocated(root, Location(Math.Max(start, _pos - 1)));
+        }
+
+        _afterDocument = true;
         SkipBlanks();
         if (!AtEnd)
         {
@@ -78,7 +88,10 @@ internal sealed class LenientJsonReader
                 return Array(depth + 1, path);
             case '"' or '\'':
                 var (text, raw) = String();
-                return ManifestValue.FromString(new TemplateString(text, Location(start), raw));
+                // A string over several lines (raw line breaks) has always been placed at its closing quote.
+                return raw is not null && raw.Contains('\n', StringComparison.Ordinal)
+                    ? ManifestValue.FromString(new TemplateString(text, Location(_pos - 1), raw, pinned: true))
+                    : ManifestValue.FromString(new TemplateString(text, Location(start), raw));
             case 't':
                 Literal("true", "boolean");
                 return ManifestValue.FromBoolean(true, Location(start));
@@ -109,7 +122,9 @@ internal sealed class LenientJsonReader
             SkipBlanks();
             if (AtEnd)
             {
-                throw EndsEarly();
+                throw depth == 1 && properties.Count == 0
+                    ? Error(_pos, "invalid JSON: Error reading JObject from JsonReader")
+                    : EndsEarly();
             }
 
             if (Current == '}')
@@ -120,17 +135,12 @@ internal sealed class LenientJsonReader
 
             var keyStart = _pos;
             var name = Key();
-            path.Add(name);
-            if (properties.Exists(p => string.Equals(p.Name, name, StringComparison.Ordinal)))
+            // Blanks only: a comment between a key and its colon has never been accepted.
+            while (!AtEnd && char.IsWhiteSpace(Current))
             {
-                var full = PathText(path);
-                var parent = full.LastIndexOf('.') is var dot and >= 0 ? full[..dot] : null;
-                throw Error(keyStart, parent is null or ""
-                    ? $"duplicate key '{name}'; each key may appear only once in an object"
-                    : $"{parent}: duplicate key '{name}'; each key may appear only once in an object");
+                _pos++;
             }
 
-            SkipBlanks();
             if (AtEnd)
             {
                 throw EndsEarly();
@@ -141,10 +151,27 @@ internal sealed class LenientJsonReader
                 throw Error(_pos, $"invalid JSON: expected ':' after the key, got '{Current}'");
             }
 
+            // A key over several lines (raw line breaks) has always been placed at its colon.
+            var keyLocation = _text.AsSpan(keyStart, _pos - keyStart).Contains('\n') ? Location(_pos) : Location(keyStart);
             _pos++;
+            path.Add(name);
+            if (properties.Exists(p => string.Equals(p.Name, name, StringComparison.Ordinal)))
+            {
+                var full = PathText(path);
+                var parent = full.LastIndexOf('.') is var dot and >= 0 ? full[..dot] : null;
+                throw new ManifestException(keyLocation, parent is null or ""
+                    ? $"duplicate key '{name}'; each key may appear only once in an object"
+                    : $"{parent}: duplicate key '{name}'; each key may appear only once in an object");
+            }
+
             SkipBlanks();
+            if (!AtEnd && Current == ']')
+            {
+                throw Error(_pos, "invalid JSON: unexpected ']'; this object is closed with '}'");
+            }
+
             var value = !AtEnd && Current == ',' ? Missing() : Value(depth, path);
-            properties.Add(new ManifestProperty(name, Location(keyStart), value));
+            properties.Add(new ManifestProperty(name, keyLocation, value));
             path.RemoveAt(path.Count - 1);
             SkipBlanks();
             if (AtEnd)
@@ -288,7 +315,7 @@ internal sealed class LenientJsonReader
 
         if (!char.IsWhiteSpace(Current) && Current != ':')
         {
-            throw Error(_pos, $"invalid JSON: Invalid JavaScript property identifier character: {Current}");
+            throw Error(_pos, $"invalid JSON: Invalid JavaScript property identifier character: {Current}".TrimEnd('.'));
         }
 
         return _text[start.._pos];
@@ -318,6 +345,7 @@ internal sealed class LenientJsonReader
 
             if (c != '\\')
             {
+                escaped |= c == '\n';
                 builder.Append(c);
                 _pos++;
                 continue;
@@ -357,13 +385,14 @@ internal sealed class LenientJsonReader
                     _pos += 6;
                     continue;
                 default:
-                    throw Error(_pos + 2, $"invalid JSON: Bad JSON escape sequence: \\{escape}");
+                    throw Error(_pos + 2, $"invalid JSON: Bad JSON escape sequence: \\{escape}".TrimEnd('.'));
             }
 
             _pos += 2;
         }
     }
 
+    /// <summary>A word such as <c>true</c>, which must end at a separator.</summary>
     private void Literal(string word, string what)
     {
         for (var i = 0; i < word.Length; i++)
@@ -381,37 +410,56 @@ internal sealed class LenientJsonReader
         }
 
         _pos += word.Length;
+        if (!AtEnd && !IsValueEnd(Current))
+        {
+            throw Error(_pos, $"invalid JSON: Error parsing {what} value");
+        }
     }
 
     /// <summary>A number as written; one JSON does not have is noted (the first one) and read on.</summary>
     private string Number()
     {
         var start = _pos;
-        var end = _pos;
-        while (end < _text.Length && !IsSeparator(_text[end]) && _text[end] != '/')
+        switch (Current)
         {
-            end++;
+            case 'N':
+                Literal("NaN", "NaN");
+                break;
+            case 'I':
+                Literal("Infinity", "Infinity");
+                break;
+            case '-' when _pos + 1 < _text.Length && _text[_pos + 1] == 'I':
+                Literal("-Infinity", "-Infinity");
+                break;
+            default:
+                // The characters of any number a lenient reader took (hexadecimal included); anything else but a
+                // separator right after it is an error there.
+                while (!AtEnd && (char.IsAsciiHexDigit(Current) || Current is '-' or '+' or '.' or 'x' or 'X'))
+                {
+                    _pos++;
+                }
+
+                if (!AtEnd && !IsValueEnd(Current))
+                {
+                    throw Error(_pos, $"invalid JSON: Unexpected character encountered while parsing number: {Current}".TrimEnd('.'));
+                }
+
+                break;
         }
 
-        var raw = _text[start..end];
-        _pos = end;
+        var raw = _text[start.._pos];
         if (IsStrictNumber(raw))
         {
             return raw;
         }
 
-        if (raw[0] is 'N' or 'I' && raw is not ("NaN" or "Infinity"))
-        {
-            throw Error(start, $"invalid JSON: unexpected '{raw[0]}' where a value was expected");
-        }
-
         if (LenientValue(raw) is not { } value)
         {
-            throw Error(end, $"invalid JSON: Input string '{raw}' is not a valid number");
+            throw Error(_pos, $"invalid JSON: Input string '{raw}' is not a valid number");
         }
 
         _badNumber ??= Error(start, $"invalid JSON: {raw} is not a JSON number; {HowToWrite(raw, value)}");
-        return "0";
+        return value; // As the old reader took it; shown only when the whole file is this one value.
     }
 
     /// <summary>The value a lenient reader gave <paramref name="raw"/> (octal, hexadecimal, <c>.5</c>, <c>NaN</c>), or null.</summary>
@@ -491,7 +539,20 @@ internal sealed class LenientJsonReader
                 var newline = _text.IndexOf('\n', _pos);
                 _pos = newline < 0 ? _text.Length : newline + 1;
             }
-            else if (c == '/' && _pos + 1 < _text.Length && _text[_pos + 1] == '*')
+            else if (c == '/' && _pos + 1 >= _text.Length)
+            {
+                _pos = _text.Length;
+                throw EndsEarly();
+            }
+            else if (c == '/' && _text[_pos + 1] != '*' && _afterDocument)
+            {
+                throw EndsEarly(); // So the old reader said after the end of the top-level value.
+            }
+            else if (c == '/' && _text[_pos + 1] != '*')
+            {
+                throw Error(_pos + 1, $"invalid JSON: Error parsing comment. Expected: *, got {_text[_pos + 1]}".TrimEnd('.'));
+            }
+            else if (c == '/')
             {
                 var close = _text.IndexOf("*/", _pos + 2, StringComparison.Ordinal);
                 if (close < 0)
@@ -573,6 +634,9 @@ internal sealed class LenientJsonReader
     }
 
     private static bool IsSeparator(char c) => char.IsWhiteSpace(c) || c is '{' or '}' or '[' or ']' or ',' or ':';
+
+    /// <summary>What may follow a number or a word such as <c>true</c>.</summary>
+    private static bool IsValueEnd(char c) => char.IsWhiteSpace(c) || c is ',' or '}' or ']' or ')' or '/';
 
     private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
 

@@ -130,6 +130,12 @@ internal static class ManifestJson
                 if (reader.Read())
                 {
                     var root = Value(ref reader);
+                    if (root.Kind is not (ManifestValueKind.Object or ManifestValueKind.Array))
+                    {
+                        // Refused below; the message has always placed a top-level value that is no container at its last character.
+                        root = ManifestValue.Relocated(root, _lines.Locate(path, reader.BytesConsumed - 1));
+                    }
+
                     if (!reader.Read())
                     {
                         return root;

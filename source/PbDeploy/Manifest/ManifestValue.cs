@@ -90,6 +90,17 @@ public sealed class ManifestValue
 
     internal static ManifestValue FromItems(IReadOnlyList<ManifestValue> items, SourceLocation location) => new(ManifestValueKind.Array, location) { Items = items };
 
+    /// <summary><paramref name="value"/>, placed at <paramref name="location"/> instead.</summary>
+    internal static ManifestValue Relocated(ManifestValue value, SourceLocation location) => new(value.Kind, location)
+    {
+        String = value.String,
+        NumberText = value.NumberText,
+        Boolean = value.Boolean,
+        IsUndefined = value.IsUndefined,
+        Items = value.Items,
+        Properties = value.Properties,
+    };
+
     internal static ManifestValue FromProperties(IReadOnlyList<ManifestProperty> properties, SourceLocation location) =>
         new(ManifestValueKind.Object, location) { Properties = properties };
 }

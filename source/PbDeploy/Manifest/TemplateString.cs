@@ -10,18 +10,22 @@ public sealed class TemplateString
     // The text between the quotes as written in the file, when it has escapes; null when it is Text itself.
     private readonly string? _raw;
 
+    // Every character is at Location: a string over several lines has always been placed at its closing quote.
+    private readonly bool _pinned;
+
     /// <summary>A template that starts at <paramref name="location"/>, its opening quote (line 0 when unknown).</summary>
     public TemplateString(string text, SourceLocation location)
         : this(text, location, raw: null)
     {
     }
 
-    internal TemplateString(string text, SourceLocation location, string? raw)
+    internal TemplateString(string text, SourceLocation location, string? raw, bool pinned = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         Text = text;
         Location = location;
         _raw = raw;
+        _pinned = pinned;
     }
 
     /// <summary>The decoded text.</summary>
@@ -33,12 +37,12 @@ public sealed class TemplateString
     /// <summary>Where the character at <paramref name="offset"/> of <see cref="Text"/> is written.</summary>
     public SourceLocation Locate(int offset)
     {
-        if (Location.Line <= 0)
+        if (Location.Line <= 0 || _pinned)
         {
             return Location;
         }
 
-        // JSON strings hold no raw line break, so the whole string is on the line of its opening quote.
+        // Otherwise the string holds no raw line break: all of it is on the line of its opening quote.
         var raw = _raw;
         if (raw is null)
         {
