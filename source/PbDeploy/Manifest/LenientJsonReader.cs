@@ -173,24 +173,9 @@ internal sealed class LenientJsonReader
             var value = !AtEnd && Current == ',' ? Missing() : Value(depth, path);
             properties.Add(new ManifestProperty(name, keyLocation, value));
             path.RemoveAt(path.Count - 1);
-            SkipBlanks();
-            if (AtEnd)
+            if (AfterItem('}'))
             {
-                throw EndsEarly();
-            }
-
-            switch (Current)
-            {
-                case ',':
-                    _pos++;
-                    continue;
-                case '}':
-                    _pos++;
-                    return ManifestValue.FromProperties(properties, location);
-                case ']':
-                    throw Error(_pos, "invalid JSON: unexpected ']'; this object is closed with '}'");
-                default:
-                    throw Error(_pos, $"invalid JSON: unexpected '{Current}' after a value; is a ',' missing?");
+                return ManifestValue.FromProperties(properties, location);
             }
         }
     }
@@ -218,26 +203,35 @@ internal sealed class LenientJsonReader
             path.Add(items.Count);
             items.Add(Current == ',' ? Missing() : Value(depth, path));
             path.RemoveAt(path.Count - 1);
-            SkipBlanks();
-            if (AtEnd)
+            if (AfterItem(']'))
             {
-                throw EndsEarly();
-            }
-
-            switch (Current)
-            {
-                case ',':
-                    _pos++;
-                    continue;
-                case ']':
-                    _pos++;
-                    return ManifestValue.FromItems(items, location);
-                case '}':
-                    throw Error(_pos, "invalid JSON: unexpected '}'; this array is closed with ']'");
-                default:
-                    throw Error(_pos, $"invalid JSON: unexpected '{Current}' after a value; is a ',' missing?");
+                return ManifestValue.FromItems(items, location);
             }
         }
+    }
+
+    /// <summary>After a key's value or an element: true at the <paramref name="closer"/> of the container, false at a comma (either read).</summary>
+    private bool AfterItem(char closer)
+    {
+        SkipBlanks();
+        if (AtEnd)
+        {
+            throw EndsEarly();
+        }
+
+        var c = Current;
+        if (c != ',' && c != closer)
+        {
+            throw c switch
+            {
+                ']' => Error(_pos, "invalid JSON: unexpected ']'; this object is closed with '}'"),
+                '}' => Error(_pos, "invalid JSON: unexpected '}'; this array is closed with ']'"),
+                _ => Error(_pos, $"invalid JSON: unexpected '{c}' after a value; is a ',' missing?"),
+            };
+        }
+
+        _pos++;
+        return c == closer;
     }
 
     /// <summary>
