@@ -29,6 +29,12 @@ internal sealed class ByteLines
         }
     }
 
+    // The last offset located, and its line and column: tokens come in file order, so the next column is counted on
+    // from there, and a long line (a minified manifest) is not read again from its start for every token.
+    private int _lastOffset;
+    private int _lastLine;
+    private int _lastColumn;
+
     public SourceLocation Locate(string path, long offset)
     {
         var at = (int)Math.Clamp(offset, 0, _length);
@@ -38,8 +44,11 @@ internal sealed class ByteLines
             line = ~line - 1;
         }
 
-        var prefix = _bytes.AsSpan(_start + _lineStarts[line], at - _lineStarts[line]);
-        var column = Ascii.IsValid(prefix) ? prefix.Length : Encoding.UTF8.GetCharCount(prefix);
+        var from = line == _lastLine && at >= _lastOffset ? _lastOffset : _lineStarts[line];
+        var column = from == _lastOffset && line == _lastLine ? _lastColumn : 0;
+        var between = _bytes.AsSpan(_start + from, at - from);
+        column += Ascii.IsValid(between) ? between.Length : Encoding.UTF8.GetCharCount(between);
+        (_lastOffset, _lastLine, _lastColumn) = (at, line, column);
         return new SourceLocation(path, line + 1, column + 1);
     }
 }

@@ -117,6 +117,7 @@ internal sealed class LenientJsonReader
         CheckDepth(depth);
         _pos++;
         var properties = new List<ManifestProperty>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             SkipBlanks();
@@ -155,7 +156,7 @@ internal sealed class LenientJsonReader
             var keyLocation = _text.AsSpan(keyStart, _pos - keyStart).Contains('\n') ? Location(_pos) : Location(keyStart);
             _pos++;
             path.Add(name);
-            if (properties.Exists(p => string.Equals(p.Name, name, StringComparison.Ordinal)))
+            if (!names.Add(name))
             {
                 var full = PathText(path);
                 var parent = full.LastIndexOf('.') is var dot and >= 0 ? full[..dot] : null;

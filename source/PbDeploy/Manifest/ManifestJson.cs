@@ -157,17 +157,15 @@ internal static class ManifestJson
             {
                 case JsonTokenType.StartObject:
                     var properties = new List<ManifestProperty>();
+                    var names = new HashSet<string>(StringComparer.Ordinal);
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         var keyAt = _lines.Locate(path, reader.TokenStartIndex);
                         var name = reader.GetString()!;
-                        foreach (var existing in properties)
+                        if (!names.Add(name))
                         {
-                            if (string.Equals(existing.Name, name, StringComparison.Ordinal))
-                            {
-                                // The lenient reader names the key with its path.
-                                throw new JsonException();
-                            }
+                            // A key twice: the lenient reader names it with its path.
+                            throw new JsonException();
                         }
 
                         reader.Read();
