@@ -88,10 +88,14 @@ internal sealed class LenientJsonReader
                 return Array(depth + 1, path);
             case '"' or '\'':
                 var (text, raw) = String();
-                // A string over several lines (raw line breaks) has always been placed at its closing quote.
-                return raw is not null && raw.Contains('\n', StringComparison.Ordinal)
-                    ? ManifestValue.FromString(new TemplateString(text, Location(_pos - 1), raw, pinned: true))
-                    : ManifestValue.FromString(new TemplateString(text, Location(start), raw));
+                if (raw is not null && raw.Contains('\n', StringComparison.Ordinal))
+                {
+                    // A string over several lines (raw line breaks) has always been placed at its closing quote.
+                    return ManifestValue.FromString(new TemplateString(text, Location(_pos - 1), raw, Location(_pos - 1)));
+                }
+
+                // Earlier versions placed an error in a string in single quotes at its closing quote.
+                return ManifestValue.FromString(new TemplateString(text, Location(start), raw, _text[start] == '\'' ? Location(_pos - 1) : null));
             case 't':
                 Literal("true", "boolean");
                 return ManifestValue.FromBoolean(true, Location(start));

@@ -10,8 +10,9 @@ public sealed class TemplateString
     // The text between the quotes as written in the file, when it has escapes; null when it is Text itself.
     private readonly string? _raw;
 
-    // Every character is at Location: a string over several lines has always been placed at its closing quote.
-    private readonly bool _pinned;
+    // Where every character is placed, when not counted from Location: earlier versions placed a string over several
+    // lines, or in single quotes, at its closing quote.
+    private readonly SourceLocation? _everyCharacterAt;
 
     /// <summary>A template that starts at <paramref name="location"/>, its opening quote (line 0 when unknown).</summary>
     public TemplateString(string text, SourceLocation location)
@@ -19,13 +20,13 @@ public sealed class TemplateString
     {
     }
 
-    internal TemplateString(string text, SourceLocation location, string? raw, bool pinned = false)
+    internal TemplateString(string text, SourceLocation location, string? raw, SourceLocation? everyCharacterAt = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         Text = text;
         Location = location;
         _raw = raw;
-        _pinned = pinned;
+        _everyCharacterAt = everyCharacterAt;
     }
 
     /// <summary>The decoded text.</summary>
@@ -37,7 +38,12 @@ public sealed class TemplateString
     /// <summary>Where the character at <paramref name="offset"/> of <see cref="Text"/> is written.</summary>
     public SourceLocation Locate(int offset)
     {
-        if (Location.Line <= 0 || _pinned)
+        if (_everyCharacterAt is { } pinned)
+        {
+            return pinned;
+        }
+
+        if (Location.Line <= 0)
         {
             return Location;
         }

@@ -268,6 +268,43 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void Keys_without_quotes_single_quotes_and_raw_tabs_are_accepted_as_before()
+    {
+        // Not JSON, but earlier versions read it: such a manifest goes on deploying the same.
+        using var dir = new TempDirectory();
+        var path = dir.Write("pbdeploy.json", "{\n  services: {\n    'web': { port: 8000, 'start': 'serve\t{port}', \"x\": 'it\\'s' }\n  }\n}\n");
+
+        var web = ManifestLoader.Load(path).GetService("web");
+
+        web.Port.ShouldBe(8000);
+        web.Start.Text.ShouldBe("serve\t{port}");
+        web.Start.Location.ShouldBe(new SourceLocation(path, 3, 35));
+        web.Values["x"]!.String!.Text.ShouldBe("it's");
+        web.Location.ShouldBe(new SourceLocation(path, 3, 5));
+    }
+
+    [Theory]
+    // A strict manifest (read by System.Text.Json) and the same with a comment the strict reader also takes, and with
+    // single quotes that only the lenient reader takes: every value is placed the same.
+    [InlineData("{ \"services\": { \"web\": { \"port\": 8000, \"start\": \"a \\\"q\\\" {prot}\" } } }")]
+    [InlineData("{ \"services\": { \"web\": { \"port\": 8000, \"start\": \"a \\\"q\\\" {prot}\" } } } // end")]
+    [InlineData("{ \"services\": { 'web': { \"port\": 8000, \"start\": \"a \\\"q\\\" {prot}\" } } }")]
+    public void Both_readers_place_values_and_template_errors_alike(string json)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("pbdeploy.json", json);
+
+        var manifest = ManifestLoader.Load(path);
+        var web = manifest.GetService("web");
+
+        web.Location.ShouldBe(new SourceLocation(path, 1, 17));
+        web.Values["port"]!.Location.ShouldBe(new SourceLocation(path, 1, 34));
+        web.Start.Location.ShouldBe(new SourceLocation(path, 1, 49));
+        // The reference is placed with the escaped quotes before it counted as written: its brace is at column 58.
+        web.Start.Locate(web.Start.Text.IndexOf('{', StringComparison.Ordinal)).ShouldBe(new SourceLocation(path, 1, 58));
+    }
+
+    [Fact]
     public void Strings_that_look_like_dates_stay_strings()
     {
         using var dir = new TempDirectory();
