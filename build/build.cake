@@ -163,7 +163,7 @@ void DeployScript(string scriptTarget)
 }
 
 // Trim and AOT warnings (IL2xxx, IL3xxx) whose origin is our own code under source/ fail the target;
-// those from third-party packages (Newtonsoft.Json, Spectre.Console, System.CommandLine ...) are listed only.
+// those from third-party packages (Spectre.Console, System.CommandLine ...) are listed only.
 void CheckAotWarnings(FilePath warningLog, DirectoryPath repoRoot)
 {
     var warning = new Regex(@"^\s*(?:\d+(?::\d+)?>)?(?<origin>.*?)\s*:\s*(?:Trim analysis |AOT analysis )?warning (?<code>IL\d{4})\s*:\s*(?<message>.*?)(?:\s+\[[^\]]*\])?\s*$");

@@ -227,7 +227,7 @@ public sealed class ContractTests
         var port = TestService.FreePort();
         using var cleanup = new PortCleanup(port);
         var manifest = dir.Write("pbdeploy.json", $$"""
-            { "env": { "X": {{Newtonsoft.Json.JsonConvert.ToString(value)}} },
+            { "env": { "X": {{System.Text.Json.JsonSerializer.Serialize(value)}} },
               "services": { "web": { "port": {{port}}, "start": "exec python3 {project_dir}/testservice.py --port {port}", "daemonizes": false, "stop_timeout": 5,
                 "before": ["printf '%s\\n' {env.X:q} > {project_dir}/out", "printf '%s|' {env.X:q} > {project_dir}/words"] } } }
             """);

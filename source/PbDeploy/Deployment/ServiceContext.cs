@@ -13,9 +13,9 @@ internal sealed class ServiceContext
         Service = service;
         Status = status;
         Scope = VariableScope.ForService(manifest, service, status?.ForTemplates());
-        var cwd = Scope.RenderSetting("cwd");
+        var cwd = Scope.Render(service.Cwd);
         WorkingDirectory = cwd is null ? manifest.ProjectDir : Path.GetFullPath(cwd, manifest.ProjectDir);
-        var log = Scope.RenderSetting("log");
+        var log = Scope.Render(service.Log);
         LogPath = log is null
             ? Path.Combine(manifest.ProjectDir, ".pbdeploy", "logs", $"{service.Name}.log")
             : Path.GetFullPath(log, manifest.ProjectDir);
@@ -40,11 +40,24 @@ internal sealed class ServiceContext
     public static ServiceStatus AsRunning(ServiceDefinition service, ServiceStatus? status) =>
         status is { State: ServiceState.Running }
             ? status
-            : new ServiceStatus { Name = service.Name, Port = service.Port, Pidfile = service.Pidfile, State = ServiceState.Running, Pid = 0, Pids = [0] };
+            : new ServiceStatus { Name = service.Name, Port = service.Port, Pidfile = service.Pidfile?.Text, State = ServiceState.Running, Pid = 0, Pids = [0] };
 
-    public string? Command(string kind) => Scope.RenderSetting(kind);
+    /// <summary>The rendered command of <paramref name="kind"/> (<see cref="CommandKinds"/>), or null when the service has none.</summary>
+    public string? Command(string kind) => Scope.Render(kind switch
+    {
+        CommandKinds.Start => Service.Start,
+        CommandKinds.Restart => Service.Restart,
+        CommandKinds.Stop => Service.Stop,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a single command"),
+    });
 
-    public IReadOnlyList<string> Commands(string kind) => Scope.RenderSettingList(kind);
+    /// <summary>The rendered commands of <paramref name="kind"/> (<see cref="CommandKinds.Before"/> or <see cref="CommandKinds.After"/>), in order.</summary>
+    public IReadOnlyList<string> Commands(string kind) => Scope.Render(kind switch
+    {
+        CommandKinds.Before => Service.Before,
+        CommandKinds.After => Service.After,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a list of commands"),
+    });
 
     /// <summary>
     /// Checks every command and template of <paramref name="service"/> before anything runs, each against the status it

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using PbDeploy.Manifest;
 using PbDeploy.Processes;
 
@@ -119,48 +119,54 @@ public sealed class PythonSettingsImporter(
     private static string? LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 
-    private static JObject ParseHelperOutput(string settings, string text)
+    private static JsonObject ParseHelperOutput(string settings, string text)
     {
-        JObject doc;
+        JsonObject doc;
         try
         {
-            doc = JObject.Parse(text);
+            doc = JsonNode.Parse(text) as JsonObject
+                ?? throw new JsonException("the document is not a JSON object");
         }
-        catch (JsonReaderException e)
+        catch (JsonException e)
         {
             throw new EnvironmentException($"{settings}: the Python helper printed no JSON document ({e.Message}); this is a bug of pbdeploy import, please report it", e);
         }
 
-        if (doc.Value<bool>("ok"))
+        if (doc["ok"]?.GetValueKind() == JsonValueKind.True)
         {
             return doc;
         }
 
         var name = Path.GetFileName(settings);
-        throw new InputException(doc.Value<string>("error") switch
+        throw new InputException(Text(doc, "error") switch
         {
             "raised" => Raised(settings, doc),
-            "exit" => $"{settings}: {doc.Value<string>("message")} while it ran; a settings file must define SERVICES and not exit",
+            "exit" => $"{settings}: {Text(doc, "message")} while it ran; a settings file must define SERVICES and not exit",
             "no-services" => $"{settings}: defines no SERVICES; a pbdeploy settings file sets SERVICES = {{ \"NAME\": {{ \"port\": ..., \"start\": ... }} }}",
-            "services-type" => $"{settings}: SERVICES must be a dict of services {{ \"NAME\": {{ \"port\": ..., \"start\": ... }} }}, got {doc.Value<string>("got")}",
-            "service-type" => $"{settings}: SERVICES[{PythonRepr(doc.Value<string>("service")!)}] must be a dict of settings {{ \"port\": ..., \"start\": ... }}, got {doc.Value<string>("got")}",
-            "unsupported" => $"{settings}: {doc.Value<string>("where")} is {doc.Value<string>("got")}, which JSON cannot express; give a string, number, bool, None, list or dict (with string keys) in {name}",
+            "services-type" => $"{settings}: SERVICES must be a dict of services {{ \"NAME\": {{ \"port\": ..., \"start\": ... }} }}, got {Text(doc, "got")}",
+            "service-type" => $"{settings}: SERVICES[{PythonRepr(Text(doc, "service")!)}] must be a dict of settings {{ \"port\": ..., \"start\": ... }}, got {Text(doc, "got")}",
+            "unsupported" => $"{settings}: {Text(doc, "where")} is {Text(doc, "got")}, which JSON cannot express; give a string, number, bool, None, list or dict (with string keys) in {name}",
             var other => $"{settings}: the Python helper reported '{other}'; this is a bug of pbdeploy import, please report it",
         });
     }
 
-    private static string Raised(string settings, JObject doc)
+    private static string Raised(string settings, JsonObject doc)
     {
-        var message = doc.Value<string>("message");
-        var file = doc.Value<string>("file");
-        var line = doc.Value<int?>("line");
+        var message = Text(doc, "message");
+        var file = Text(doc, "file");
+        var line = doc["line"]?.GetValueKind() == JsonValueKind.Number ? doc["line"]!.GetValue<int>() : (int?)null;
         var where = file is null ? settings : line is null ? file : string.Create(CultureInfo.InvariantCulture, $"{file}:{line}");
-        var deepest = doc.Value<string>("deepest") is { } d ? $" (raised in {d})" : "";
-        var hint = doc.Value<bool?>("syntax") == true
+        var deepest = Text(doc, "deepest") is { } d ? $" (raised in {d})" : "";
+        var hint = doc["syntax"]?.GetValueKind() == JsonValueKind.True
             ? "; fix its syntax (the import runs python3; pbdeploy 1.2 ran on Python 2, whose syntax, such as the print statement, needs porting)"
             : "; fix the file so that `python3 " + Path.GetFileName(settings) + "` runs in its folder";
         return $"{where}: running the settings file failed: {message}{deepest}{hint}";
     }
+
+    /// <summary>The string <paramref name="name"/> of the helper's document, or null.</summary>
+    private static string? Text(JsonObject doc, string name) =>
+        doc[name]?.GetValueKind() == JsonValueKind.String ? doc[name]!.GetValue<string>() : null;
+
 
     /// <summary>
     /// The settings file runs as the caller (often root), and Python imports modules from its folder: both must be the

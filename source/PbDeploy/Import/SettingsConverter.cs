@@ -1,5 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Newtonsoft.Json.Linq;
 using PbDeploy.Manifest;
 
 namespace PbDeploy.Import;
@@ -21,13 +22,13 @@ internal static partial class SettingsConverter
         ["start_cmd"] = "start", ["restart_cmd"] = "restart", ["stop_cmd"] = "stop", ["before_cmd"] = "before", ["after_cmd"] = "after",
     };
 
-    public sealed record Conversion(JObject Manifest, IReadOnlyList<string> Notes);
+    public sealed record Conversion(JsonObject Manifest, IReadOnlyList<string> Notes);
 
-    public static Conversion Convert(string settingsPath, string manifestFolder, JObject document)
+    public static Conversion Convert(string settingsPath, string manifestFolder, JsonObject document)
     {
         var settingsFolder = Path.GetDirectoryName(settingsPath)!;
         var notes = new NoteList();
-        var services = new JObject();
+        var services = new JsonObject();
         var usesProjectDir = false;
         var bashOnly = new List<string>();
         var anyTemplates = false;
@@ -35,9 +36,9 @@ internal static partial class SettingsConverter
         notes.Add(null, "values the settings file computes (os.getenv(...), paths, arithmetic) are fixed at their values of now, on this machine; "
             + "pbdeploy 1.2 computed them on every run: import again when they change, or use {env.NAME} in commands for what must be read at deploy time");
 
-        foreach (var (name, token) in (JObject)document["services"]!)
+        foreach (var (name, node) in (JsonObject)document["services"]!)
         {
-            var service = ConvertService(name, (JObject)token!, settingsFolder, notes);
+            var service = ConvertService(name, (JsonObject)node!, settingsFolder, notes);
             services[name] = service;
             anyTemplates |= service["templates"] is not null;
             foreach (var (key, text, file) in Texts(service, settingsFolder))
@@ -51,7 +52,7 @@ internal static partial class SettingsConverter
         }
 
         var shell = document["shell"];
-        if (shell is not null && shell.Type != JTokenType.Null)
+        if (shell is not null)
         {
             notes.Add(null, $"SHELL = {Show(shell)}: PbDeploy runs every command with /bin/sh -c and has no SHELL setting; "
                 + "a command that needs another shell can call it: bash -c '...'");
@@ -86,24 +87,24 @@ internal static partial class SettingsConverter
                 + "a brace that is not part of a {name} is now literal too, so new templates need no doubled braces");
         }
 
-        return new Conversion(new JObject { ["services"] = services }, notes.ToList());
+        return new Conversion(new JsonObject { ["services"] = services }, notes.ToList());
     }
 
-    private static JObject ConvertService(string name, JObject conf, string settingsFolder, NoteList notes)
+    private static JsonObject ConvertService(string name, JsonObject conf, string settingsFolder, NoteList notes)
     {
-        var service = new JObject();
-        JObject? context = null;
+        var service = new JsonObject();
+        JsonObject? context = null;
         var variables = new List<string>();
         foreach (var (key, original) in conf)
         {
-            var value = original!;
-            if (key == "context" && value is JObject contextObject)
+            if (key == "context" && original is JsonObject contextObject)
             {
                 context = contextObject;
                 continue;
             }
 
-            if (value.Type == JTokenType.Null)
+            // JSON's null (Python's None) is no node at all.
+            if (original is null)
             {
                 if (!ServiceReader.Settings.Contains(key) && key != "context")
                 {
@@ -113,6 +114,7 @@ internal static partial class SettingsConverter
                 continue;
             }
 
+            var value = original;
             if (CommandKeys.Contains(key))
             {
                 if (key != "start" && IsFalsy(value))
@@ -120,21 +122,21 @@ internal static partial class SettingsConverter
                     continue; // pbdeploy 1.2 ignored a false value: the same as leaving the key out.
                 }
 
-                if (value is JArray list && ShellJoin(list) is { } joined)
+                if (value is JsonArray list && ShellJoin(list) is { } joined)
                 {
                     notes.Add(name, $"'{key}' is a list (the argument form of pbdeploy's older versions); it is now one shell command: {joined}");
                     value = joined;
                 }
 
-                if (value.Type == JTokenType.String && KillWithSigPrefix().IsMatch((string)value!))
+                if (Text(value) is { } command && KillWithSigPrefix().IsMatch(command))
                 {
-                    var fixedCommand = KillWithSigPrefix().Replace((string)value!, "kill ${option}${signal}");
-                    notes.Add(name, $"'{key}': \"{(string)value!}\" became \"{fixedCommand}\": /bin/sh's kill (dash on Debian) does not know the SIG prefix, "
+                    var fixedCommand = KillWithSigPrefix().Replace(command, "kill ${option}${signal}");
+                    notes.Add(name, $"'{key}': \"{command}\" became \"{fixedCommand}\": /bin/sh's kill (dash on Debian) does not know the SIG prefix, "
                         + "which pbdeploy 1.2's /bin/bash accepted");
                     value = fixedCommand;
                 }
             }
-            else if (key == "daemonizes" && value.Type != JTokenType.Boolean)
+            else if (key == "daemonizes" && value.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
             {
                 var truth = !IsFalsy(value);
                 notes.Add(name, $"'daemonizes' is {Show(value)}, which Python takes as {(truth ? "True" : "False")}: written as {(truth ? "true" : "false")}");
@@ -153,7 +155,7 @@ internal static partial class SettingsConverter
                 variables.Add(key);
             }
 
-            service[key] = value;
+            service[key] = Detached(value);
         }
 
         if (context is not null)
@@ -166,12 +168,12 @@ internal static partial class SettingsConverter
                     continue;
                 }
 
-                if (value is null || value.Type == JTokenType.Null)
+                if (value is null)
                 {
                     continue;
                 }
 
-                service[key] = value;
+                service[key] = Detached(value);
                 if (!variables.Contains(key))
                 {
                     variables.Add(key);
@@ -214,7 +216,7 @@ internal static partial class SettingsConverter
                 + "and SIGKILLs its process group after stop_timeout (10 s)");
         }
 
-        if (service["daemonizes"] is JValue { Type: JTokenType.Boolean } d && !(bool)d)
+        if (service["daemonizes"]?.GetValueKind() == JsonValueKind.False)
         {
             notes.Add(name, $"daemonizes: False: PbDeploy starts the process detached (its own session, stdin from /dev/null) and appends its output to "
                 + $".pbdeploy/logs/{name}.log instead of pbdeploy's terminal (\"log\" chooses the file), and waits until the port listens");
@@ -223,30 +225,30 @@ internal static partial class SettingsConverter
         return service;
     }
 
-    private static JToken ConvertTemplates(string name, JToken value, NoteList notes)
+    private static JsonNode ConvertTemplates(string name, JsonNode value, NoteList notes)
     {
-        if (value is not JArray list)
+        if (value is not JsonArray list)
         {
             return value;
         }
 
-        var result = new JArray();
+        var result = new JsonArray();
         foreach (var item in list)
         {
-            if (item.Type == JTokenType.String && (string)item! is var path && path.StartsWith("{project_dir}/", StringComparison.Ordinal))
+            if (Text(item) is { } path && path.StartsWith("{project_dir}/", StringComparison.Ordinal))
             {
                 var relative = path["{project_dir}/".Length..];
                 notes.Add(name, $"template \"{path}\": template paths are not rendered by PbDeploy and are relative to the project dir: written as \"{relative}\"");
-                result.Add(relative);
+                result.Add((JsonNode)relative);
             }
             else
             {
-                if (item.Type == JTokenType.String && PythonFields((string)item!).Any())
+                if (Text(item) is { } other && PythonFields(other).Any())
                 {
-                    notes.Add(name, $"template \"{(string)item!}\": pbdeploy 1.2 rendered variables in template paths, PbDeploy does not: write the path without them");
+                    notes.Add(name, $"template \"{other}\": pbdeploy 1.2 rendered variables in template paths, PbDeploy does not: write the path without them");
                 }
 
-                result.Add(item);
+                result.Add(Detached(item));
             }
         }
 
@@ -254,27 +256,27 @@ internal static partial class SettingsConverter
     }
 
     /// <summary>The service's rendered texts: commands, cwd, pidfile, and the content of its template files (with their path).</summary>
-    private static IEnumerable<(string Key, string Text, string? File)> Texts(JObject service, string settingsFolder)
+    private static IEnumerable<(string Key, string Text, string? File)> Texts(JsonObject service, string settingsFolder)
     {
         foreach (var key in (string[])[.. CommandKeys, "cwd", "pidfile"])
         {
-            if (service[key] is JValue { Type: JTokenType.String } text)
+            if (Text(service[key]) is { } text)
             {
-                yield return (key, (string)text!, null);
+                yield return (key, text, null);
             }
-            else if (service[key] is JArray array)
+            else if (service[key] is JsonArray array)
             {
-                foreach (var item in array.Where(i => i.Type == JTokenType.String))
+                foreach (var item in array.Select(Text).OfType<string>())
                 {
-                    yield return (key, (string)item!, null);
+                    yield return (key, item, null);
                 }
             }
         }
 
         var templates = service["templates"] switch
         {
-            JArray array => array.Where(t => t.Type == JTokenType.String).Select(t => (string)t!),
-            JValue { Type: JTokenType.String } one => [(string)one!],
+            JsonArray array => array.Select(Text).OfType<string>(),
+            var one when Text(one) is { } single => [single],
             _ => [],
         };
         foreach (var template in templates)
@@ -295,7 +297,7 @@ internal static partial class SettingsConverter
     }
 
     /// <summary>Notes what renders differently in <paramref name="text"/>; true when it uses <c>{project_dir}</c>.</summary>
-    private static bool ScanText(string name, JObject service, string key, string text, string? file, NoteList notes)
+    private static bool ScanText(string name, JsonObject service, string key, string text, string? file, NoteList notes)
     {
         var where = file is null ? $"'{key}'" : $"template {file}";
         var usesProjectDir = false;
@@ -332,11 +334,11 @@ internal static partial class SettingsConverter
                     notes.Add(name, $"{where} uses {{{old}}}, pbdeploy 1.2's internal name of '{now}': PbDeploy has no such variable; write {{{now}}}");
                     break;
                 default:
-                    if (service[variable] is { Type: JTokenType.Boolean } flag)
+                    if (service[variable]?.GetValueKind() is (JsonValueKind.True or JsonValueKind.False) and var flag)
                     {
-                        notes.Add(name, $"{where} uses {{{variable}}}: it renders as '{((bool)flag ? "true" : "false")}', not Python's '{((bool)flag ? "True" : "False")}'");
+                        notes.Add(name, $"{where} uses {{{variable}}}: it renders as '{(flag == JsonValueKind.True ? "true" : "false")}', not Python's '{(flag == JsonValueKind.True ? "True" : "False")}'");
                     }
-                    else if (service[variable] is JArray list && field == variable)
+                    else if (service[variable] is JsonArray && field == variable)
                     {
                         notes.Add(name, $"{where} uses {{{variable}}}, a list: it renders as its items separated by spaces, not Python's [...] text");
                     }
@@ -393,15 +395,15 @@ internal static partial class SettingsConverter
     }
 
     /// <summary>A list of strings (and numbers) as one shell command, each item quoted as Python's shlex.quote does.</summary>
-    internal static string? ShellJoin(JArray list)
+    internal static string? ShellJoin(JsonArray list)
     {
         var words = new List<string>(list.Count);
         foreach (var item in list)
         {
-            words.Add(item.Type switch
+            words.Add(item?.GetValueKind() switch
             {
-                JTokenType.String => ShellQuote((string)item!),
-                JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(item),
+                JsonValueKind.String => ShellQuote(item.GetValue<string>()),
+                JsonValueKind.Number => FormatNumber(item),
                 _ => null!,
             });
             if (words[^1] is null)
@@ -418,26 +420,47 @@ internal static partial class SettingsConverter
         : SafeWord().IsMatch(word) ? word
         : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
 
-    private static bool IsFalsy(JToken value) => value.Type switch
+    private static bool IsFalsy(JsonNode? value) => value switch
     {
-        JTokenType.Null => true,
-        JTokenType.Boolean => !(bool)value,
-        JTokenType.String => ((string)value!).Length == 0,
-        JTokenType.Integer => ((JValue)value).Value is long l && l == 0,
-        JTokenType.Float => (double)value == 0,
-        JTokenType.Array or JTokenType.Object => !value.HasValues,
-        _ => false,
+        null => true,
+        JsonArray array => array.Count == 0,
+        JsonObject obj => obj.Count == 0,
+        _ => value.GetValueKind() switch
+        {
+            JsonValueKind.False => true,
+            JsonValueKind.String => value.GetValue<string>().Length == 0,
+            // An integer too large for a long is not 0 either.
+            JsonValueKind.Number => double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) == 0,
+            _ => false,
+        },
     };
 
     /// <summary>A value as Python shows it, for notes.</summary>
-    private static string Show(JToken value) => value.Type switch
+    private static string Show(JsonNode? value) => value?.GetValueKind() switch
     {
-        JTokenType.String => PythonSettingsImporter.PythonRepr((string)value!),
-        JTokenType.Boolean => (bool)value ? "True" : "False",
-        JTokenType.Null => "None",
-        JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(value),
-        _ => value.ToString(Newtonsoft.Json.Formatting.None),
+        null or JsonValueKind.Null => "None",
+        JsonValueKind.String => PythonSettingsImporter.PythonRepr(value.GetValue<string>()),
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Number => FormatNumber(value),
+        _ => ManifestText.Compact(value),
     };
+
+    /// <summary>The text of a JSON string, or null for any other value.</summary>
+    private static string? Text(JsonNode? node) =>
+        node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+
+    /// <summary><paramref name="node"/> ready to be put in the manifest: a node of the helper's document is copied (a node has one parent).</summary>
+    private static JsonNode? Detached(JsonNode? node) => node?.Parent is null ? node : node.DeepClone();
+
+    /// <summary>A number as the manifest's env and messages show it: <c>8080</c>, <c>1.5</c>, <c>2</c> for 2.0.</summary>
+    private static string FormatNumber(JsonNode node)
+    {
+        var raw = node.ToJsonString();
+        return raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0
+            ? ManifestText.Number(node)
+            : double.Parse(raw, System.Globalization.CultureInfo.InvariantCulture).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static string Plural(int count, string one, string many) => count == 1 ? one : many;
 

@@ -1,5 +1,3 @@
-using Newtonsoft.Json.Linq;
-
 namespace PbDeploy.Manifest;
 
 /// <summary>A loaded and validated <c>pbdeploy.json</c>.</summary>
@@ -11,8 +9,8 @@ public sealed record DeployManifest
     /// <summary>The manifest's directory: <c>{project_dir}</c>, and the base of every relative path.</summary>
     public required string ProjectDir { get; init; }
 
-    /// <summary>The manifest's <c>variables</c>: template variables of every service.</summary>
-    public required JObject Variables { get; init; }
+    /// <summary>The manifest's <c>variables</c> (an object, empty when absent): template variables of every service.</summary>
+    public required ManifestValue Variables { get; init; }
 
     /// <summary>The manifest's <c>env</c>: environment variables of every command.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();

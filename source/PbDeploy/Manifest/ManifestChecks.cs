@@ -1,22 +1,19 @@
-using Newtonsoft.Json.Linq;
-
 namespace PbDeploy.Manifest;
 
 /// <summary>Checks across services: ports, pidfiles and template targets unique; dependencies known and acyclic.</summary>
 internal static class ManifestChecks
 {
-    public static void Check(ManifestJson json, IReadOnlyList<ServiceDefinition> services)
+    public static void Check(IReadOnlyList<ServiceDefinition> services)
     {
-        CheckUnique(json, services, "port", s => s.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        CheckUnique(services, "port", s => s.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             (value, other) => $"port {value} is also the port of service '{other}'; give each service its own port");
-        CheckUnique(json, services, "pidfile", s => s.Pidfile,
+        CheckUnique(services, "pidfile", s => s.Pidfile?.Text,
             (value, other) => $"{ManifestJson.Quote(value)} is also the pidfile of service '{other}'; give each service its own pidfile");
         CheckTemplateTargets(services);
-        CheckDependencies(json, services);
+        CheckDependencies(services);
     }
 
     private static void CheckUnique(
-        ManifestJson json,
         IReadOnlyList<ServiceDefinition> services,
         string setting,
         Func<ServiceDefinition, string?> valueOf,
@@ -32,10 +29,10 @@ internal static class ManifestChecks
 
             if (owners.TryGetValue(value, out var other))
             {
-                var token = service.Values[setting]!;
-                var otherLine = json.At(other.Values[setting]!).Line;
+                var where = service.Values[setting]!;
+                var otherLine = other.Values[setting]!.Location.Line;
                 throw new ManifestException(
-                    json.At(token),
+                    where.Location,
                     $"services.{service.Name}.{setting}: {problem(value, other.Name)} (line {otherLine})");
             }
 
@@ -65,7 +62,7 @@ internal static class ManifestChecks
         }
     }
 
-    private static void CheckDependencies(ManifestJson json, IReadOnlyList<ServiceDefinition> services)
+    private static void CheckDependencies(IReadOnlyList<ServiceDefinition> services)
     {
         var byName = services.ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var service in services)
@@ -76,14 +73,14 @@ internal static class ManifestChecks
                 if (dependency == service.Name)
                 {
                     throw new ManifestException(
-                        json.At(DependencyToken(service, i)),
+                        DependencyToken(service, i).Location,
                         $"services.{service.Name}.depends_on: a service cannot depend on itself ('{dependency}')");
                 }
 
                 if (!byName.ContainsKey(dependency))
                 {
                     throw new ManifestException(
-                        json.At(DependencyToken(service, i)),
+                        DependencyToken(service, i).Location,
                         $"services.{service.Name}.depends_on: there is no service '{dependency}'; the services are: {string.Join(", ", services.Select(s => s.Name))}");
                 }
             }
@@ -113,7 +110,7 @@ internal static class ManifestChecks
                 {
                     var cycle = string.Join(" -> ", path.Skip(onPath).Append(dependency));
                     throw new ManifestException(
-                        json.At(DependencyToken(service, i)),
+                        DependencyToken(service, i).Location,
                         $"services.{service.Name}.depends_on: dependency cycle {cycle}; remove one of these dependencies");
                 }
 
@@ -137,10 +134,7 @@ internal static class ManifestChecks
         return normalized;
     }
 
-    private static JToken DependencyToken(ServiceDefinition service, int index) =>
-        service.Values["depends_on"] switch
-        {
-            JArray array => array[index],
-            var single => single!,
-        };
+    /// <summary>Where the <paramref name="index"/>th dependency is written: an element of the array, or the single string.</summary>
+    private static ManifestValue DependencyToken(ServiceDefinition service, int index) =>
+        service.Values["depends_on"] is { Kind: ManifestValueKind.Array } array ? array.Items[index] : service.Values["depends_on"]!;
 }

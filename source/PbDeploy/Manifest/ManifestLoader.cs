@@ -1,5 +1,3 @@
-using Newtonsoft.Json.Linq;
-
 namespace PbDeploy.Manifest;
 
 /// <summary>Finds and loads <c>pbdeploy.json</c>.</summary>
@@ -57,105 +55,107 @@ public static class ManifestLoader
 
     private static DeployManifest Parse(string fullPath, byte[] bytes)
     {
-        var json = ManifestJson.Parse(fullPath, bytes);
+        var root = ManifestJson.Parse(fullPath, bytes);
         var warnings = new List<ManifestWarning>();
-        var reader = new ServiceReader(json, warnings);
+        var reader = new ServiceReader(warnings);
 
-        JObject? variables = null;
+        ManifestValue? variables = null;
         Dictionary<string, string>? env = null;
-        JProperty? services = null;
-        foreach (var property in json.Root.Properties())
+        ManifestProperty? services = null;
+        foreach (var property in root.Properties)
         {
             switch (property.Name)
             {
                 case "$schema":
                     break; // For editors; PbDeploy does not read it.
                 case "variables":
-                    variables = ReadVariables(json, reader, property);
+                    variables = ReadVariables(property);
                     break;
                 case "env":
-                    env = property.Value.Type == JTokenType.Null
+                    env = property.Value.IsNull
                         ? null
-                        : ServiceReader.ReadEnvironment(json, property.Value, "env");
+                        : ServiceReader.ReadEnvironment(property.Value, "env");
                     break;
                 case "services":
                     services = property;
                     break;
                 default:
-                    throw UnknownTopLevelKey(json, property);
+                    throw UnknownTopLevelKey(property);
             }
         }
 
-        if (services is null || services.Value.Type == JTokenType.Null)
+        if (services is null || services.Value.IsNull)
         {
             throw new ManifestException(
-                services is null ? json.At(json.Root) : json.At(services.Value),
+                services is null ? root.Location : services.Value.Location,
                 "'services' is required: an object of services, e.g. \"services\": { \"web\": { \"port\": 8000, \"start\": \"...\" } }");
         }
 
-        if (services.Value is not JObject servicesObject)
+        var servicesObject = services.Value;
+        if (servicesObject.Kind != ManifestValueKind.Object)
         {
             throw new ManifestException(
-                json.At(services.Value),
-                $"services: must be an object of services {{ \"NAME\": {{ ... }} }}, got {ManifestJson.Describe(services.Value)}");
+                servicesObject.Location,
+                $"services: must be an object of services {{ \"NAME\": {{ ... }} }}, got {ManifestJson.Describe(servicesObject)}");
         }
 
-        if (!servicesObject.HasValues)
+        if (servicesObject.Properties.Count == 0)
         {
             throw new ManifestException(
-                json.At(servicesObject),
+                servicesObject.Location,
                 "services: has no service; add one, e.g. \"web\": { \"port\": 8000, \"start\": \"...\" }");
         }
 
         var definitions = new List<ServiceDefinition>();
-        foreach (var service in servicesObject.Properties())
+        foreach (var service in servicesObject.Properties)
         {
             if (!Names.IsServiceName(service.Name))
             {
                 throw new ManifestException(
-                    json.At(service),
+                    service.Location,
                     $"services: {Names.Quote(service.Name)} is not a valid service name; use letters, digits, '_' and '-', starting with a letter or '_'");
             }
 
             definitions.Add(reader.Read(service));
         }
 
-        ManifestChecks.Check(json, definitions);
+        ManifestChecks.Check(definitions);
 
         return new DeployManifest
         {
             Path = fullPath,
             ProjectDir = Path.GetDirectoryName(fullPath)!,
-            Variables = variables ?? [],
+            Variables = variables ?? ManifestValue.FromProperties([], root.Location),
             Env = env ?? new Dictionary<string, string>(),
             Services = definitions,
             Warnings = warnings,
         };
     }
 
-    private static JObject? ReadVariables(ManifestJson json, ServiceReader reader, JProperty property)
+    private static ManifestValue? ReadVariables(ManifestProperty property)
     {
-        if (property.Value.Type == JTokenType.Null)
+        var variables = property.Value;
+        if (variables.IsNull)
         {
             return null;
         }
 
-        if (property.Value is not JObject variables)
+        if (variables.Kind != ManifestValueKind.Object)
         {
             throw new ManifestException(
-                json.At(property.Value),
-                $"variables: must be an object of template variables {{ \"name\": value }}, got {ManifestJson.Describe(property.Value)}");
+                variables.Location,
+                $"variables: must be an object of template variables {{ \"name\": value }}, got {ManifestJson.Describe(variables)}");
         }
 
-        foreach (var variable in variables.Properties())
+        foreach (var variable in variables.Properties)
         {
-            reader.CheckVariableName(variable, "variables", "a variable");
+            ServiceReader.CheckVariableName(variable, "variables", "a variable");
         }
 
         return variables;
     }
 
-    private static ManifestException UnknownTopLevelKey(ManifestJson json, JProperty property)
+    private static ManifestException UnknownTopLevelKey(ManifestProperty property)
     {
         var name = property.Name;
         var known = string.Join(", ", TopLevelKeys);
@@ -173,6 +173,6 @@ public static class ManifestLoader
             problem = $"unknown key '{name}'; the top-level keys are {known} (template variables go in 'variables')";
         }
 
-        return new ManifestException(json.At(property), problem);
+        return new ManifestException(property.Location, problem);
     }
 }

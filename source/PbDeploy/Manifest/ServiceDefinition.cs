@@ -1,10 +1,9 @@
-using Newtonsoft.Json.Linq;
-
 namespace PbDeploy.Manifest;
 
 /// <summary>
-/// One service of the manifest, validated. Strings that are templates (commands, <c>cwd</c>, <c>pidfile</c>,
-/// <c>log</c>) are kept unrendered: they are rendered with the service's variables when used.
+/// One service of the manifest, validated: the settings the engine uses. Strings that are templates (commands,
+/// <c>cwd</c>, <c>pidfile</c>, <c>log</c>) are kept unrendered, with where they are written: they are rendered with the
+/// service's variables when used.
 /// </summary>
 public sealed record ServiceDefinition
 {
@@ -15,25 +14,25 @@ public sealed record ServiceDefinition
     public int? Port { get; init; }
 
     /// <summary>The pidfile (a template, relative to the project dir), or null for a port service.</summary>
-    public string? Pidfile { get; init; }
+    public TemplateString? Pidfile { get; init; }
 
     /// <summary>The command that starts the service.</summary>
-    public required string Start { get; init; }
+    public required TemplateString Start { get; init; }
 
     /// <summary>The command that restarts a running service, or null to leave a running service alone.</summary>
-    public string? Restart { get; init; }
+    public TemplateString? Restart { get; init; }
 
     /// <summary>The command that stops the service, or null for SIGTERM then SIGKILL.</summary>
-    public string? Stop { get; init; }
+    public TemplateString? Stop { get; init; }
 
     /// <summary>The working directory of the service's commands (a template, relative to the project dir), or null for the project dir.</summary>
-    public string? Cwd { get; init; }
+    public TemplateString? Cwd { get; init; }
 
     /// <summary>Commands run in order before a start or restart.</summary>
-    public IReadOnlyList<string> Before { get; init; } = [];
+    public IReadOnlyList<TemplateString> Before { get; init; } = [];
 
     /// <summary>Commands run in order after a start or restart.</summary>
-    public IReadOnlyList<string> After { get; init; } = [];
+    public IReadOnlyList<TemplateString> After { get; init; } = [];
 
     /// <summary>True (default): <see cref="Start"/> daemonizes by itself and exits. False: PbDeploy backgrounds it.</summary>
     public bool Daemonizes { get; init; } = true;
@@ -48,7 +47,7 @@ public sealed record ServiceDefinition
     public IReadOnlyList<string> DependsOn { get; init; } = [];
 
     /// <summary>Where a backgrounded service's output goes (a template, relative to the project dir), or null for the default.</summary>
-    public string? Log { get; init; }
+    public TemplateString? Log { get; init; }
 
     /// <summary>How long a start or restart may take to become ready (default 30 s).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -56,8 +55,11 @@ public sealed record ServiceDefinition
     /// <summary>How long a stop may take before SIGKILL (default 10 s).</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Every key of the service as written in the manifest, settings and extra keys alike: the service's template variables.</summary>
-    public required JObject Values { get; init; }
+    /// <summary>
+    /// Every key of the service as written in the manifest, settings and extra keys alike: what <c>{KEY}</c> and
+    /// <c>services.NAME.KEY</c> see. The engine reads the typed settings above, never these.
+    /// </summary>
+    public required ManifestValue Values { get; init; }
 
     /// <summary>Where the service is defined in the manifest.</summary>
     public required SourceLocation Location { get; init; }

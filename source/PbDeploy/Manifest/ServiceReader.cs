@@ -1,10 +1,9 @@
 using System.Globalization;
-using Newtonsoft.Json.Linq;
 
 namespace PbDeploy.Manifest;
 
 /// <summary>Reads and validates the settings of one service, token by token (no reflection).</summary>
-internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> warnings)
+internal sealed class ServiceReader(List<ManifestWarning> warnings)
 {
     /// <summary>The longest <c>start_timeout</c> or <c>stop_timeout</c>: a day.</summary>
     public const double MaxTimeoutSeconds = 86400;
@@ -21,28 +20,30 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
 
     private const string TemplateSuffix = ".template";
 
-    public ServiceDefinition Read(JProperty service)
+    public ServiceDefinition Read(ManifestProperty service)
     {
         var name = service.Name;
         var path = "services." + name;
-        if (service.Value is not JObject values)
+        var values = service.Value;
+        if (values.Kind != ManifestValueKind.Object)
         {
             throw Error(service.Value, path, $"must be an object of settings {{ \"port\": ..., \"start\": ... }}, got {ManifestJson.Describe(service.Value)}");
         }
 
         int? port = null;
-        string? pidfile = null, start = null, restart = null, stop = null, cwd = null, log = null;
-        IReadOnlyList<string> before = [], after = [], dependsOn = [];
+        TemplateString? pidfile = null, start = null, restart = null, stop = null, cwd = null, log = null;
+        IReadOnlyList<TemplateString> before = [], after = [];
+        IReadOnlyList<string> dependsOn = [];
         IReadOnlyList<TemplateSpec> templates = [];
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
         bool? daemonizes = null;
         TimeSpan? startTimeout = null, stopTimeout = null;
 
-        foreach (var property in values.Properties())
+        foreach (var property in values.Properties)
         {
             var key = path + "." + property.Name;
             var value = property.Value;
-            if (value.Type == JTokenType.Null && Settings.Contains(property.Name))
+            if (value.IsNull && Settings.Contains(property.Name))
             {
                 continue; // null is absent: the setting's default applies.
             }
@@ -113,7 +114,7 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         if (port is not null && pidfile is not null)
         {
             throw Error(
-                values.Property("pidfile")!.Value,
+                values["pidfile"]!,
                 path + ".pidfile",
                 "give either 'port' or 'pidfile', not both; PbDeploy finds the process by its port, or, for a service on a dynamic port, by its pidfile");
         }
@@ -137,12 +138,12 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
             StartTimeout = startTimeout ?? TimeSpan.FromSeconds(30),
             StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10),
             Values = values,
-            Location = json.At(service),
+            Location = service.Location,
         };
     }
 
     /// <summary>Checks the name of a template variable (a key of <c>variables</c> or an extra key of a service).</summary>
-    public void CheckVariableName(JProperty property, string parentPath, string what)
+    public static void CheckVariableName(ManifestProperty property, string parentPath, string what)
     {
         var name = property.Name;
         if (BuiltInVariables.Contains(name))
@@ -159,7 +160,7 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         }
     }
 
-    private void CheckExtraKey(JProperty property, string servicePath)
+    private void CheckExtraKey(ManifestProperty property, string servicePath)
     {
         var name = property.Name;
         var suggestion = NearMiss.Find(name, Settings);
@@ -173,7 +174,7 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         {
             // A near miss still works as a template variable, but probably was meant as the setting.
             warnings.Add(new ManifestWarning(
-                json.At(property),
+                property.Location,
                 $"{servicePath}: '{name}' is not a setting; did you mean '{suggestion}'? (it is kept as a template variable)"));
         }
 
@@ -189,16 +190,10 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         _ => "the other services' settings, as services.OTHER.KEY",
     };
 
-    private int ReadPort(JToken value, string key)
+    private static int ReadPort(ManifestValue value, string key)
     {
         const string Expected = "must be an integer from 1 to 65535";
-        if (value.Type != JTokenType.Integer)
-        {
-            throw Error(value, key, $"{Expected}, got {ManifestJson.Describe(value)}");
-        }
-
-        // Integers are long, or BigInteger when they do not fit in one.
-        if (((JValue)value).Value is long l and >= 1 and <= 65535)
+        if (value.TryGetInt64(out var l) && l is >= 1 and <= 65535)
         {
             return (int)l;
         }
@@ -206,15 +201,14 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         throw Error(value, key, $"{Expected}, got {ManifestJson.Describe(value)}");
     }
 
-    private string ReadString(JToken value, string key)
+    private static TemplateString ReadString(ManifestValue value, string key)
     {
-        if (value.Type != JTokenType.String)
+        if (value.String is not { } text)
         {
             throw Error(value, key, $"must be a string, got {ManifestJson.Describe(value)}");
         }
 
-        var text = (string)value!;
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrWhiteSpace(text.Text))
         {
             throw Error(value, key, "must not be empty; leave the key out (or set it to null) for the default");
         }
@@ -222,25 +216,21 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         return text;
     }
 
-    private bool ReadBool(JToken value, string key) =>
-        value.Type == JTokenType.Boolean
-            ? (bool)value
+    private static bool ReadBool(ManifestValue value, string key) =>
+        value.Kind == ManifestValueKind.Boolean
+            ? value.Boolean
             : throw Error(value, key, $"must be true or false, got {ManifestJson.Describe(value)}");
 
-    private TimeSpan ReadSeconds(JToken value, string key)
+    private static TimeSpan ReadSeconds(ManifestValue value, string key)
     {
         var expected = string.Create(CultureInfo.InvariantCulture, $"must be a number of seconds greater than 0 and at most {MaxTimeoutSeconds}");
-        if (value.Type is not (JTokenType.Integer or JTokenType.Float))
+        if (value.Kind != ManifestValueKind.Number)
         {
             throw Error(value, key, $"{expected}, got {ManifestJson.Describe(value)}");
         }
 
-        var seconds = ((JValue)value).Value switch
-        {
-            long l => l,
-            double d => d,
-            _ => double.PositiveInfinity, // BigInteger: far too large.
-        };
+        // An integer too large for a long is a huge double: far too large either way.
+        var seconds = value.ToDouble();
         if (!(seconds > 0 && seconds <= MaxTimeoutSeconds))
         {
             throw Error(value, key, $"{expected}, got {ManifestJson.Describe(value)}");
@@ -250,23 +240,24 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
     }
 
     /// <summary>A string, or an array of strings (in order), each non-empty.</summary>
-    private List<string> ReadStrings(JToken value, string key, string element)
+    private static List<TemplateString> ReadStrings(ManifestValue value, string key, string element)
     {
-        if (value.Type == JTokenType.String)
+        if (value.Kind == ManifestValueKind.String)
         {
             return [ReadString(value, key)];
         }
 
-        if (value is not JArray array)
+        if (value.Kind != ManifestValueKind.Array)
         {
             throw Error(value, key, $"must be {element} (a string) or an array of them, got {ManifestJson.Describe(value)}");
         }
 
-        var list = new List<string>(array.Count);
+        var array = value.Items;
+        var list = new List<TemplateString>(array.Count);
         for (var i = 0; i < array.Count; i++)
         {
             var itemKey = string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]");
-            if (array[i].Type != JTokenType.String)
+            if (array[i].Kind != ManifestValueKind.String)
             {
                 throw Error(array[i], itemKey, $"must be {element} (a string), got {ManifestJson.Describe(array[i])}");
             }
@@ -277,15 +268,15 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         return list;
     }
 
-    private List<string> ReadDependsOn(JToken value, string key)
+    private static List<string> ReadDependsOn(ManifestValue value, string key)
     {
-        var names = ReadStrings(value, key, "a service name");
+        var names = ReadStrings(value, key, "a service name").ConvertAll(name => name.Text);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < names.Count; i++)
         {
             if (!seen.Add(names[i]))
             {
-                var token = value is JArray array ? array[i] : value;
+                var token = value.Kind == ManifestValueKind.Array ? value.Items[i] : value;
                 throw Error(token, key, $"names '{names[i]}' twice; list each service once");
             }
         }
@@ -293,51 +284,52 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         return names;
     }
 
-    private Dictionary<string, string> ReadEnv(JToken value, string key) => ReadEnvironment(json, value, key);
+    private static Dictionary<string, string> ReadEnv(ManifestValue value, string key) => ReadEnvironment(value, key);
 
     /// <summary>An <c>env</c> object: names as in a shell, values strings, or numbers and booleans as their JSON text.</summary>
-    public static Dictionary<string, string> ReadEnvironment(ManifestJson json, JToken value, string key)
+    public static Dictionary<string, string> ReadEnvironment(ManifestValue value, string key)
     {
-        if (value is not JObject obj)
+        if (value.Kind != ManifestValueKind.Object)
         {
-            throw Error(json, value, key, $"must be an object of environment variables {{ \"NAME\": \"value\" }}, got {ManifestJson.Describe(value)}");
+            throw Error(value, key, $"must be an object of environment variables {{ \"NAME\": \"value\" }}, got {ManifestJson.Describe(value)}");
         }
 
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in obj.Properties())
+        foreach (var property in value.Properties)
         {
             var name = property.Name;
             var itemKey = key + "." + Names.Show(name);
             if (!Names.IsVariableName(name))
             {
-                throw Error(json, property, itemKey, $"{Names.Quote(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit");
+                throw Error(property, itemKey, $"{Names.Quote(name)} is not a valid environment variable name: use letters, digits and '_', not starting with a digit");
             }
 
             var item = property.Value;
-            env[name] = item.Type switch
+            env[name] = item.Kind switch
             {
-                JTokenType.String => (string)item!,
-                JTokenType.Integer or JTokenType.Float => ManifestJson.FormatNumber(item),
-                JTokenType.Boolean => (bool)item ? "true" : "false",
-                _ => throw Error(json, item, itemKey, $"must be a string (or a number or true/false), got {ManifestJson.Describe(item)}"),
+                ManifestValueKind.String => item.String!.Text,
+                ManifestValueKind.Number => ManifestJson.FormatNumber(item),
+                ManifestValueKind.Boolean => item.Boolean ? "true" : "false",
+                _ => throw Error(item, itemKey, $"must be a string (or a number or true/false), got {ManifestJson.Describe(item)}"),
             };
         }
 
         return env;
     }
 
-    private List<TemplateSpec> ReadTemplates(JToken value, string key)
+    private static List<TemplateSpec> ReadTemplates(ManifestValue value, string key)
     {
-        if (value.Type == JTokenType.String)
+        if (value.Kind == ManifestValueKind.String)
         {
             return [ReadTemplate(value, key)];
         }
 
-        if (value is not JArray array)
+        if (value.Kind != ManifestValueKind.Array)
         {
             throw Error(value, key, $"must be an array of template files, e.g. [\"nginx.conf.template\"], got {ManifestJson.Describe(value)}");
         }
 
+        var array = value.Items;
         var list = new List<TemplateSpec>(array.Count);
         for (var i = 0; i < array.Count; i++)
         {
@@ -347,35 +339,35 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
         return list;
     }
 
-    private TemplateSpec ReadTemplate(JToken item, string key)
+    private static TemplateSpec ReadTemplate(ManifestValue item, string key)
     {
-        if (item.Type == JTokenType.String)
+        if (item.Kind == ManifestValueKind.String)
         {
-            var source = ReadString(item, key);
+            var source = ReadString(item, key).Text;
             if (!source.EndsWith(TemplateSuffix, StringComparison.Ordinal) || source.Length == TemplateSuffix.Length
                 || source[^(TemplateSuffix.Length + 1)] is '/' or '\\')
             {
                 throw Error(item, key, $"{ManifestJson.Quote(source)} does not end in '{TemplateSuffix}'; name the template X{TemplateSuffix} to have it written to X, or give {{ \"source\": ..., \"target\": ... }}");
             }
 
-            return new TemplateSpec(source, source[..^TemplateSuffix.Length], json.At(item));
+            return new TemplateSpec(source, source[..^TemplateSuffix.Length], item.Location);
         }
 
-        if (item is not JObject obj)
+        if (item.Kind != ManifestValueKind.Object)
         {
             throw Error(item, key, $"must be a template file name (a string) or {{ \"source\": ..., \"target\": ... }}, got {ManifestJson.Describe(item)}");
         }
 
         string? src = null, target = null;
-        foreach (var property in obj.Properties())
+        foreach (var property in item.Properties)
         {
             switch (property.Name)
             {
                 case "source":
-                    src = ReadString(property.Value, key + ".source");
+                    src = ReadString(property.Value, key + ".source").Text;
                     break;
                 case "target":
-                    target = ReadString(property.Value, key + ".target");
+                    target = ReadString(property.Value, key + ".target").Text;
                     break;
                 default:
                     var suggestion = NearMiss.Find(property.Name, ["source", "target"]);
@@ -387,14 +379,14 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
 
         if (src is null)
         {
-            throw Error(obj, key, "'source' is required: the template file");
+            throw Error(item, key, "'source' is required: the template file");
         }
 
         if (target is null)
         {
             if (!src.EndsWith(TemplateSuffix, StringComparison.Ordinal) || src.Length == TemplateSuffix.Length)
             {
-                throw Error(obj, key, $"'target' is required: the source {ManifestJson.Quote(src)} does not end in '{TemplateSuffix}'");
+                throw Error(item, key, $"'target' is required: the source {ManifestJson.Quote(src)} does not end in '{TemplateSuffix}'");
             }
 
             target = src[..^TemplateSuffix.Length];
@@ -402,14 +394,13 @@ internal sealed class ServiceReader(ManifestJson json, List<ManifestWarning> war
 
         if (string.Equals(src, target, StringComparison.Ordinal))
         {
-            throw Error(obj.Property("target")!.Value, key + ".target", "is the template itself; rendering would overwrite the template");
+            throw Error(item["target"]!, key + ".target", "is the template itself; rendering would overwrite the template");
         }
 
-        return new TemplateSpec(src, target, json.At(obj));
+        return new TemplateSpec(src, target, item.Location);
     }
 
-    private ManifestException Error(JToken token, string key, string problem) => Error(json, token, key, problem);
+    private static ManifestException Error(ManifestValue value, string key, string problem) => new(value.Location, $"{key}: {problem}");
 
-    private static ManifestException Error(ManifestJson json, JToken token, string key, string problem) =>
-        new(json.At(token), $"{key}: {problem}");
+    private static ManifestException Error(ManifestProperty property, string key, string problem) => new(property.Location, $"{key}: {problem}");
 }

@@ -31,7 +31,7 @@ public sealed class StatusReader
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(service);
-        var rendered = VariableScope.ForService(manifest, service, process: null).RenderSetting("pidfile")
+        var rendered = VariableScope.ForService(manifest, service, process: null).Render(service.Pidfile)
             ?? throw new ArgumentException($"service '{service.Name}' has no pidfile", nameof(service));
         return Path.GetFullPath(rendered, manifest.ProjectDir);
     }
@@ -72,7 +72,7 @@ public sealed class StatusReader
     private static ServiceStatus FromPidfile(ServiceDefinition service, PidfileOwner owner) => new()
     {
         Name = service.Name,
-        Pidfile = service.Pidfile,
+        Pidfile = service.Pidfile?.Text,
         State = owner.State,
         Pid = owner.Pid,
         Pids = owner.Pid is { } pid ? [pid] : [],

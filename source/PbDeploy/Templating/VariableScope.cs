@@ -2,7 +2,6 @@ using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using Newtonsoft.Json.Linq;
 using PbDeploy.Manifest;
 
 namespace PbDeploy.Templating;
@@ -76,49 +75,26 @@ public sealed class VariableScope
     }
 
     /// <summary>
-    /// Renders the service's setting <paramref name="key"/> (a string of <see cref="ServiceDefinition.Values"/>,
-    /// e.g. <c>start</c>, <c>cwd</c>), locating errors at the string in the manifest file.
+    /// Renders a template string of the service (<see cref="ServiceDefinition.Start"/>, <see cref="ServiceDefinition.Cwd"/>,
+    /// ...), locating errors at the character of the string in the manifest file.
     /// </summary>
-    /// <returns>The rendered string, or null when the service has no such key (or it is null).</returns>
+    /// <returns>The rendered string, or null for null (a setting the service does not have).</returns>
     /// <exception cref="TemplateException">The string references an unknown or unavailable variable.</exception>
-    /// <exception cref="ArgumentException">The key's value is not a string.</exception>
-    public string? RenderSetting(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var token = Service.Values[key];
-        return token is null || token.Type == JTokenType.Null ? null : RenderString(token, key);
-    }
+    public string? Render(TemplateString? template) =>
+        template is null ? null : Template.Render(template.Text, template.Locate, this);
 
-    /// <summary>
-    /// Renders the service's setting <paramref name="key"/> when it is a string or a list of strings
-    /// (<c>before</c>, <c>after</c>), locating errors at each string in the manifest file.
-    /// </summary>
-    /// <returns>The rendered strings; empty when the service has no such key.</returns>
+    /// <summary>Renders template strings of the service (<see cref="ServiceDefinition.Before"/>, ...), in order.</summary>
     /// <exception cref="TemplateException">A string references an unknown or unavailable variable.</exception>
-    /// <exception cref="ArgumentException">The key's value is neither a string nor a list of strings.</exception>
-    public IReadOnlyList<string> RenderSettingList(string key)
+    public IReadOnlyList<string> Render(IReadOnlyList<TemplateString> templates)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var token = Service.Values[key];
-        return token switch
+        ArgumentNullException.ThrowIfNull(templates);
+        var rendered = new List<string>(templates.Count);
+        foreach (var template in templates)
         {
-            null => [],
-            JArray array => array.Select(item => RenderString(item, key)).ToList(),
-            _ when token.Type == JTokenType.Null => [],
-            _ => [RenderString(token, key)],
-        };
-    }
-
-    private string RenderString(JToken token, string key)
-    {
-        if (token.Type != JTokenType.String)
-        {
-            throw new ArgumentException($"Setting '{key}' of service '{Service.Name}' is {Describe(token)}, not a string.", nameof(key));
+            rendered.Add(Template.Render(template.Text, template.Locate, this));
         }
 
-        var text = (string)token!;
-        var locator = new JsonStringLocator(token, Manifest.Path, Service.Location);
-        return Template.Render(text, locator.Locate, this);
+        return rendered;
     }
 
     /// <summary>Resolves a reference; returns null and the value, or the reason it cannot be resolved.</summary>
@@ -147,7 +123,7 @@ public sealed class VariableScope
                     return Scalar(segments, text, out value);
                 }
 
-                return $"'{head}' is not available: {_process?.Unavailable ?? ServiceProcess.NotRunning(Service.Name, Service.Port, Service.Pidfile)}";
+                return $"'{head}' is not available: {_process?.Unavailable ?? ServiceProcess.NotRunning(Service.Name, Service.Port, Service.Pidfile?.Text)}";
             case EnvName:
                 return ResolveEnv(segments, out value);
             case ServicesName:
@@ -243,7 +219,7 @@ public sealed class VariableScope
         }
 
         var prefix = $"services.{other.Name}";
-        var keys = other.Values.Properties().Select(p => p.Name).Append(NameName);
+        var keys = other.Values.Properties.Select(p => p.Name).Append(NameName);
         if (other.Port is not null)
         {
             keys = keys.Append(PortName);
@@ -281,20 +257,20 @@ public sealed class VariableScope
     }
 
     /// <summary>Follows the remaining dotted segments into objects, then renders the value found.</summary>
-    private static string? Walk(JToken token, string path, string[] segments, int next, out string? value)
+    private static string? Walk(ManifestValue token, string path, string[] segments, int next, out string? value)
     {
         value = null;
         for (var i = next; i < segments.Length; i++)
         {
-            if (token is not JObject obj)
+            if (token.Kind != ManifestValueKind.Object)
             {
                 return $"'{path}' is {Describe(token)}; it has no key '{segments[i]}'";
             }
 
-            var child = obj[segments[i]];
+            var child = token[segments[i]];
             if (child is null)
             {
-                var keys = obj.Properties().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+                var keys = token.Properties.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
                 return Listing($"'{path}' has no key '{segments[i]}'{Suggest(segments[i], keys)}", "Its keys", keys);
             }
 
@@ -316,27 +292,25 @@ public sealed class VariableScope
     /// Appends a value as text: strings as they are, numbers in the invariant culture, booleans as
     /// <c>true</c>/<c>false</c>, arrays as their elements joined with a space.
     /// </summary>
-    private static string? Format(JToken token, string path, StringBuilder builder)
+    private static string? Format(ManifestValue token, string path, StringBuilder builder)
     {
-        switch (token.Type)
+        switch (token.Kind)
         {
-            case JTokenType.String:
-                builder.Append((string?)token);
+            case ManifestValueKind.String:
+                builder.Append(token.String!.Text);
                 return null;
-            case JTokenType.Integer:
-                builder.Append(((JValue)token).Value is IFormattable integer
-                    ? integer.ToString(null, CultureInfo.InvariantCulture)
-                    : token.ToString());
+            case ManifestValueKind.Number when token.IsInteger:
+                builder.Append(ManifestJson.FormatNumber(token));
                 return null;
-            case JTokenType.Float:
-                builder.Append(FormatFloat(((JValue)token).Value));
+            case ManifestValueKind.Number:
+                builder.Append(FormatFloat(token.ToDouble()));
                 return null;
-            case JTokenType.Boolean:
-                builder.Append((bool)token ? "true" : "false");
+            case ManifestValueKind.Boolean:
+                builder.Append(token.Boolean ? "true" : "false");
                 return null;
-            case JTokenType.Array:
+            case ManifestValueKind.Array:
                 var first = true;
-                foreach (var item in (JArray)token)
+                foreach (var item in token.Items)
                 {
                     if (!first)
                     {
@@ -351,44 +325,35 @@ public sealed class VariableScope
                 }
 
                 return null;
-            case JTokenType.Object:
-                var keys = ((JObject)token).Properties().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+            case ManifestValueKind.Object:
+                var keys = token.Properties.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
                 return keys.Count == 0
                     ? $"'{path}' is an empty object; it has no value to insert"
                     : $"'{path}' is an object; pick a key: {string.Join(", ", keys.Select(k => $"{{{path}.{k}}}"))}";
-            case JTokenType.Null:
-                return $"'{path}' is null; give it a value";
+            case ManifestValueKind.Null when token.IsUndefined:
+                return $"'{path}' is undefined, which cannot be inserted";
             default:
-                return $"'{path}' is {Describe(token)}, which cannot be inserted";
+                return $"'{path}' is null; give it a value";
         }
     }
 
     /// <summary>A float as JSON would write it: <c>1.5</c>, and <c>2.0</c> (not <c>2</c>) for a whole number.</summary>
-    private static string FormatFloat(object? number)
+    private static string FormatFloat(double number)
     {
-        switch (number)
-        {
-            case double d:
-                var text = d.ToString("R", CultureInfo.InvariantCulture);
-                return double.IsFinite(d) && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('E', StringComparison.Ordinal)
-                    ? text + ".0"
-                    : text;
-            case IFormattable formattable:
-                return formattable.ToString(null, CultureInfo.InvariantCulture);
-            default:
-                return Convert.ToString(number, CultureInfo.InvariantCulture) ?? "";
-        }
+        var text = number.ToString("R", CultureInfo.InvariantCulture);
+        return double.IsFinite(number) && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('E', StringComparison.Ordinal)
+            ? text + ".0"
+            : text;
     }
 
-    private static string Describe(JToken token) => token.Type switch
+    private static string Describe(ManifestValue token) => token.Kind switch
     {
-        JTokenType.Object => "an object",
-        JTokenType.Array => "a list",
-        JTokenType.Integer or JTokenType.Float => "a number",
-        JTokenType.Boolean => "a boolean",
-        JTokenType.Null => "null",
-        JTokenType.String => "a string",
-        _ => token.Type.ToString().ToLowerInvariant(),
+        ManifestValueKind.Object => "an object",
+        ManifestValueKind.Array => "a list",
+        ManifestValueKind.Number => "a number",
+        ManifestValueKind.Boolean => "a boolean",
+        ManifestValueKind.Null => "null",
+        _ => "a string",
     };
 
     private IReadOnlyCollection<string> ComputeNames()
@@ -399,12 +364,12 @@ public sealed class VariableScope
             names.Add(PortName);
         }
 
-        foreach (var property in Service.Values.Properties())
+        foreach (var property in Service.Values.Properties)
         {
             names.Add(property.Name);
         }
 
-        foreach (var property in Manifest.Variables.Properties())
+        foreach (var property in Manifest.Variables.Properties)
         {
             names.Add(property.Name);
         }

@@ -65,7 +65,7 @@ public sealed class EnvironmentTests
         scene.Env["SHARED"] = "from the manifest";
         var port = scene.Port();
         var web = scene.Server("web", port: port);
-        web["env"] = new Newtonsoft.Json.Linq.JObject { ["SHARED"] = "from the service", ["ONLY_WEB"] = "yes" };
+        web["env"] = new System.Text.Json.Nodes.JsonObject { ["SHARED"] = "from the service", ["ONLY_WEB"] = "yes" };
         web["before"] = "echo \"$PORT $APP_ENV $SHARED $ONLY_WEB\" > {project_dir}/env.txt";
         var other = scene.Server("other");
         other["before"] = "echo \"$PORT $APP_ENV ${ONLY_WEB:-unset}\" > {project_dir}/other-env.txt";

@@ -55,8 +55,8 @@ public sealed class ValidationTests
         var okPort = scene.Port();
         scene.Dir.Write("good.conf.template", "listen {port};\n");
         scene.Dir.Write("bad.conf.template", "server {port} {missing.key};\n");
-        scene.Server("ok", port: okPort)["templates"] = new Newtonsoft.Json.Linq.JArray("good.conf.template");
-        scene.Server("bad")["templates"] = new Newtonsoft.Json.Linq.JArray("bad.conf.template");
+        scene.Server("ok", port: okPort)["templates"] = new System.Text.Json.Nodes.JsonArray("good.conf.template");
+        scene.Server("bad")["templates"] = new System.Text.Json.Nodes.JsonArray("bad.conf.template");
         _ = scene.Write();
 
         var error = await Should.ThrowAsync<TemplateException>(() => scene.DeployAsync());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using PbDeploy.Import;
 using PbDeploy.Tests.Support;
 
@@ -11,11 +12,11 @@ public sealed class PythonSettingsImporterTests
     private static readonly PythonSettingsImporter Importer = new(
         TestService.Python, environment: new Dictionary<string, string?> { ["SOLR_EXAMPLE"] = "/opt/solr/example", ["PBDEPLOY_TEST_UNSET"] = null });
 
-    private static async Task<(JObject Services, IReadOnlyList<string> Notes, ImportResult Result)> ImportAsync(TempDirectory dir, string settings)
+    private static async Task<(JsonObject Services, IReadOnlyList<string> Notes, ImportResult Result)> ImportAsync(TempDirectory dir, string settings)
     {
         var path = dir.Write("settings_deploy.py", settings);
         var result = await Importer.ImportAsync(path);
-        return ((JObject)JObject.Parse(result.Json)["services"]!, result.Notes, result);
+        return (JsonNode.Parse(result.Json)!["services"]!.AsObject(), result.Notes, result);
     }
 
     private static async Task<string> ErrorOf(TempDirectory dir, string settings, PythonSettingsImporter? importer = null)
@@ -129,7 +130,7 @@ public sealed class PythonSettingsImporterTests
             }
             """);
 
-        services["web"]!.ToString(Newtonsoft.Json.Formatting.None).ShouldBe(
+        services["web"]!.ToJsonString().ShouldBe(
             """{"port":8001,"start":"serve --root /opt/solr/example","cwd":"/srv/app","domain":"example.org","ratio":0.5,"flags":["a",1,true],"site":{"title":"Hi"}}""");
     }
 
@@ -190,7 +191,7 @@ public sealed class PythonSettingsImporterTests
         web["pidfile"].ShouldBeNull();
         web["stop"].ShouldBeNull();
         web["restart"]!.ToString().ShouldBe("kill -s HUP {pid}");
-        web["workers"]!.ToObject<int>().ShouldBe(4);
+        web["workers"]!.GetValue<int>().ShouldBe(4);
         web["context"].ShouldBeNull();
         services["worker"]!["cwd"].ShouldBeNull();
         notes.ShouldContain(n => n.StartsWith("values the settings file computes", StringComparison.Ordinal));
@@ -217,9 +218,9 @@ public sealed class PythonSettingsImporterTests
                                 "templates": ["{project_dir}/app.ini.template"]}}
             """);
 
-        services["app"]!["daemonizes"]!.Type.ShouldBe(JTokenType.Boolean);
-        ((bool)services["app"]!["daemonizes"]!).ShouldBeTrue();
-        services["app"]!["templates"]!.ToString(Newtonsoft.Json.Formatting.None).ShouldBe("""["app.ini.template"]""");
+        services["app"]!["daemonizes"]!.GetValueKind().ShouldBeOneOf(JsonValueKind.True, JsonValueKind.False);
+        services["app"]!["daemonizes"]!.GetValue<bool>().ShouldBeTrue();
+        services["app"]!["templates"]!.ToJsonString().ShouldBe("""["app.ini.template"]""");
         notes.ShouldContain(n => n.StartsWith("app: 'daemonizes' is 1, which Python takes as True", StringComparison.Ordinal));
         notes.ShouldContain(n => n.StartsWith("app: template \"{project_dir}/app.ini.template\"", StringComparison.Ordinal));
         notes.ShouldContain(n => n.StartsWith("pbdeploy 1.2 ran commands with /bin/bash", StringComparison.Ordinal) && n.Contains("app.start (source)", StringComparison.Ordinal));

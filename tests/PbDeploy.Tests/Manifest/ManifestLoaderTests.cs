@@ -1,5 +1,3 @@
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using PbDeploy.Manifest;
 using PbDeploy.Tests.Support;
 
@@ -42,13 +40,13 @@ public sealed class ManifestLoaderTests
         web.Name.ShouldBe("web");
         web.Port.ShouldBe(8000);
         web.Pidfile.ShouldBeNull();
-        web.Start.ShouldBe("python3 -m http.server {port}");
-        web.Restart.ShouldBe("kill -s HUP {pid}");
-        web.Stop.ShouldBe("kill {pid}");
-        web.Cwd.ShouldBe("app");
-        web.Log.ShouldBe("logs/web.log");
-        web.Before.ShouldBe(["pip install -r requirements.txt", "make"]);
-        web.After.ShouldBe(["python3 manage.py migrate"]);
+        web.Start.Text.ShouldBe("python3 -m http.server {port}");
+        web.Restart!.Text.ShouldBe("kill -s HUP {pid}");
+        web.Stop!.Text.ShouldBe("kill {pid}");
+        web.Cwd!.Text.ShouldBe("app");
+        web.Log!.Text.ShouldBe("logs/web.log");
+        web.Before.Select(c => c.Text).ShouldBe(["pip install -r requirements.txt", "make"]);
+        web.After.Select(c => c.Text).ShouldBe(["python3 manage.py migrate"]);
         web.Daemonizes.ShouldBeFalse();
         web.Templates.Select(t => (t.Source, t.Target)).ShouldBe([("nginx.conf.template", "nginx.conf"), ("tpl/app.ini", "app.ini")]);
         web.Templates[0].Location.ShouldBe(new SourceLocation(manifest.Path, 14, 21));
@@ -56,7 +54,7 @@ public sealed class ManifestLoaderTests
         web.DependsOn.ShouldBe(["db"]);
         web.StartTimeout.ShouldBe(TimeSpan.FromSeconds(2.5));
         web.StopTimeout.ShouldBe(TimeSpan.FromSeconds(60));
-        web.Values["workers"]!.Value<int>().ShouldBe(4);
+        web.Values["workers"]!.NumberText.ShouldBe("4");
         web.Location.ShouldBe(new SourceLocation(manifest.Path, 4, 5));
         manifest.Warnings.ShouldBeEmpty();
     }
@@ -81,7 +79,7 @@ public sealed class ManifestLoaderTests
         web.DependsOn.ShouldBeEmpty();
         web.StartTimeout.ShouldBe(TimeSpan.FromSeconds(30));
         web.StopTimeout.ShouldBe(TimeSpan.FromSeconds(10));
-        manifest.Variables.Count.ShouldBe(0);
+        manifest.Variables.Properties.Count.ShouldBe(0);
         manifest.Env.ShouldBeEmpty();
         manifest.Warnings.ShouldBeEmpty();
     }
@@ -117,7 +115,7 @@ public sealed class ManifestLoaderTests
 
         manifest.Path.ShouldBe(dir.Combine("pbdeploy.json"));
         manifest.ProjectDir.ShouldBe(dir.Path);
-        manifest.Variables["domain"]!.Value<string>().ShouldBe("example.org");
+        manifest.Variables["domain"]!.String!.Text.ShouldBe("example.org");
         manifest.Env.ShouldBe(new Dictionary<string, string> { ["APP_ENV"] = "production" });
         manifest.Services.Select(s => s.Name).ShouldBe(["nginx", "app"]);
         manifest.Services.Select(s => s.Port).ShouldBe([8080, 8000]);
@@ -136,7 +134,7 @@ public sealed class ManifestLoaderTests
 
         var solr = manifest.GetService("solr");
         solr.Port.ShouldBeNull();
-        solr.Pidfile.ShouldBe("run/solr.pid");
+        solr.Pidfile!.Text.ShouldBe("run/solr.pid");
     }
 
     [Fact]
@@ -162,7 +160,7 @@ public sealed class ManifestLoaderTests
         web.Before.ShouldBeEmpty();
         web.Daemonizes.ShouldBeTrue();
         web.StopTimeout.ShouldBe(TimeSpan.FromSeconds(10));
-        manifest.Variables.Count.ShouldBe(0);
+        manifest.Variables.Properties.Count.ShouldBe(0);
         manifest.Env.ShouldBeEmpty();
     }
 
@@ -205,8 +203,8 @@ public sealed class ManifestLoaderTests
             """);
 
         var web = manifest.GetService("web");
-        web.Before.ShouldBe(["a"]);
-        web.After.ShouldBe(["b"]);
+        web.Before.Select(c => c.Text).ShouldBe(["a"]);
+        web.After.Select(c => c.Text).ShouldBe(["b"]);
         web.DependsOn.ShouldBe(["db"]);
         web.Templates.ShouldHaveSingleItem().Target.ShouldBe("x.conf");
     }
@@ -240,13 +238,11 @@ public sealed class ManifestLoaderTests
             """);
 
         var web = manifest.GetService("web");
-        var loaded = (JObject)web.Values.Parent!.Parent!.Parent!.Parent!;
-        ReferenceEquals(loaded["services"]!["web"], web.Values).ShouldBeTrue();
-        web.Values.Properties().Select(p => p.Name).ShouldBe(["port", "start", "server_name", "upstream"]);
-        web.Values["upstream"]!["host"]!.Value<string>().ShouldBe("127.0.0.1");
-        var info = (IJsonLineInfo)web.Values["server_name"]!;
-        info.HasLineInfo().ShouldBeTrue();
-        info.LineNumber.ShouldBe(6);
+        web.Values.Kind.ShouldBe(ManifestValueKind.Object);
+        web.Values.Location.ShouldBe(new SourceLocation(manifest.Path, 3, 12));
+        web.Values.Properties.Select(p => p.Name).ShouldBe(["port", "start", "server_name", "upstream"]);
+        web.Values["upstream"]!["host"]!.String!.Text.ShouldBe("127.0.0.1");
+        web.Values["server_name"]!.Location.ShouldBe(new SourceLocation(manifest.Path, 6, 22));
     }
 
     [Fact]
@@ -272,13 +268,50 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void Keys_without_quotes_single_quotes_and_raw_tabs_are_accepted_as_before()
+    {
+        // Not JSON, but earlier versions read it: such a manifest goes on deploying the same.
+        using var dir = new TempDirectory();
+        var path = dir.Write("pbdeploy.json", "{\n  services: {\n    'web': { port: 8000, 'start': 'serve\t{port}', \"x\": 'it\\'s' }\n  }\n}\n");
+
+        var web = ManifestLoader.Load(path).GetService("web");
+
+        web.Port.ShouldBe(8000);
+        web.Start.Text.ShouldBe("serve\t{port}");
+        web.Start.Location.ShouldBe(new SourceLocation(path, 3, 35));
+        web.Values["x"]!.String!.Text.ShouldBe("it's");
+        web.Location.ShouldBe(new SourceLocation(path, 3, 5));
+    }
+
+    [Theory]
+    // A strict manifest (read by System.Text.Json) and the same with a comment the strict reader also takes, and with
+    // single quotes that only the lenient reader takes: every value is placed the same.
+    [InlineData("{ \"services\": { \"web\": { \"port\": 8000, \"start\": \"a \\\"q\\\" {prot}\" } } }")]
+    [InlineData("{ \"services\": { \"web\": { \"port\": 8000, \"start\": \"a \\\"q\\\" {prot}\" } } } // end")]
+    [InlineData("{ \"services\": { 'web': { \"port\": 8000, \"start\": \"a \\\"q\\\" {prot}\" } } }")]
+    public void Both_readers_place_values_and_template_errors_alike(string json)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("pbdeploy.json", json);
+
+        var manifest = ManifestLoader.Load(path);
+        var web = manifest.GetService("web");
+
+        web.Location.ShouldBe(new SourceLocation(path, 1, 17));
+        web.Values["port"]!.Location.ShouldBe(new SourceLocation(path, 1, 34));
+        web.Start.Location.ShouldBe(new SourceLocation(path, 1, 49));
+        // The reference is placed with the escaped quotes before it counted as written: its brace is at column 58.
+        web.Start.Locate(web.Start.Text.IndexOf('{', StringComparison.Ordinal)).ShouldBe(new SourceLocation(path, 1, 58));
+    }
+
+    [Fact]
     public void Strings_that_look_like_dates_stay_strings()
     {
         using var dir = new TempDirectory();
         var manifest = Load(dir, """{ "variables": { "release": "2024-01-02T03:04:05Z" }, "services": { "web": { "port": 1, "start": "s" } } }""");
 
-        manifest.Variables["release"]!.Type.ShouldBe(JTokenType.String);
-        manifest.Variables["release"]!.Value<string>().ShouldBe("2024-01-02T03:04:05Z");
+        manifest.Variables["release"]!.Kind.ShouldBe(ManifestValueKind.String);
+        manifest.Variables["release"]!.String!.Text.ShouldBe("2024-01-02T03:04:05Z");
     }
 
     [Fact]

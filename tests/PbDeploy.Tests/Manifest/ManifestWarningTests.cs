@@ -39,7 +39,7 @@ public sealed class ManifestWarningTests
         warning.Message.ShouldBe($"services.web: '{key}' is not a setting; did you mean '{setting}'? (it is kept as a template variable)");
         warning.Location.ShouldBe(new SourceLocation(path, 5, 7));
         warning.ToString().ShouldBe($"{path}:5:7: {warning.Message}");
-        manifest.GetService("web").Values[key]!.ToString().ShouldBe("x");
+        manifest.GetService("web").Values[key]!.String!.Text.ShouldBe("x");
     }
 
     [Theory]

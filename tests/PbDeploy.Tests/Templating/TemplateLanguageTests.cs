@@ -146,7 +146,7 @@ public class TemplateLanguageTests
     [InlineData("it's \"quoted\"", "'it'\\''s \"quoted\"'")]
     [InlineData("line\nbreak", "'line\nbreak'")]
     public void A_q_reference_inserts_the_value_in_single_quotes_with_each_quote_closed_escaped_and_reopened(string value, string expected) =>
-        Render("echo {x:q}", Scope("{ \"x\": " + Newtonsoft.Json.JsonConvert.ToString(value) + " }")).ShouldBe("echo " + expected);
+        Render("echo {x:q}", Scope("{ \"x\": " + System.Text.Json.JsonSerializer.Serialize(value) + " }")).ShouldBe("echo " + expected);
 
     [Fact]
     public void A_q_reference_works_on_every_kind_of_name() =>

@@ -1,5 +1,3 @@
-using Newtonsoft.Json.Linq;
-using Newtonsoft.Json;
 using PbDeploy.Processes;
 using PbDeploy.Status;
 using PbDeploy.Templating;
@@ -178,16 +176,16 @@ public class VariableScopeTests
     }
 
     [Fact]
-    public void RenderSetting_locates_an_error_at_the_reference_in_the_manifest_file()
+    public void Render_locates_an_error_at_the_reference_in_the_manifest_file()
     {
         using var dir = new Support.TempDirectory();
         const string json = "{\n  \"services\": {\n    \"web\": {\n      \"port\": 8000,\n      \"start\": \"serve \\\"x\\\" --port {port} {prot}\"\n    }\n  }\n}\n";
         var path = dir.Write("pbdeploy.json", json);
-        var values = (JObject)JObject.Parse(json, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load })["services"]!["web"]!;
+        var values = Parse(json, path)["services"]!["web"]!;
         var service = Service("web", values, dir.Path);
         var scope = VariableScope.ForService(NewManifest(projectDir: dir.Path, services: service), service, null);
 
-        var error = Should.Throw<TemplateException>(() => scope.RenderSetting("start"));
+        var error = Should.Throw<TemplateException>(() => scope.Render(service.Start));
 
         // Line 5 is `      "start": "serve \"x\" --port {port} {prot}"`: the brace is at column 43, counting the escapes as written.
         error.Location.ShouldBe(new SourceLocation(path, 5, 43));
@@ -195,14 +193,15 @@ public class VariableScopeTests
     }
 
     [Fact]
-    public void RenderSettingList_renders_a_string_or_a_list_of_commands()
+    public void Render_renders_a_string_or_a_list_of_commands()
     {
         var scope = Scope("""{ "port": 8000, "before": ["echo {port}", "echo {name}"], "after": "echo done {port}" }""");
 
-        scope.RenderSettingList("before").ShouldBe(["echo 8000", "echo web"]);
-        scope.RenderSettingList("after").ShouldBe(["echo done 8000"]);
-        scope.RenderSettingList("stop").ShouldBeEmpty();
-        scope.RenderSetting("after").ShouldBe("echo done 8000");
-        scope.RenderSetting("restart").ShouldBeNull();
+        scope.Render(scope.Service.Before).ShouldBe(["echo 8000", "echo web"]);
+        scope.Render(scope.Service.After).ShouldBe(["echo done 8000"]);
+        scope.Service.Stop.ShouldBeNull();
+        scope.Render(scope.Service.Stop).ShouldBeNull();
+        scope.Render(scope.Service.After[0]).ShouldBe("echo done 8000");
+        scope.Render(scope.Service.Restart).ShouldBeNull();
     }
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Newtonsoft.Json.Linq;
-using Newtonsoft.Json;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using PbDeploy.Deployment;
 using PbDeploy.Manifest;
 using PbDeploy.Platform;
@@ -24,7 +25,14 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
     public const string WaitUntilPidGone = "while [ -e /proc/{pid} ] && ! grep -q ') Z ' /proc/{pid}/stat 2>/dev/null; do sleep 0.05; done";
 
     private readonly List<int> _ports = [];
-    private readonly JObject _services = [];
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        // As people write it: a '>' or an 'é' in a command stays as it is, so columns in messages match the text.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly JsonObject _services = new();
     private readonly Lock _gate = new();
     private readonly List<DeployEvent> _events = [];
     private bool _disposed;
@@ -41,10 +49,10 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
     public string ManifestPath => Dir.Combine(ManifestLoader.FileName);
 
     /// <summary>The manifest's <c>env</c>.</summary>
-    public JObject Env { get; } = [];
+    public JsonObject Env { get; } = new();
 
     /// <summary>The manifest's <c>variables</c>, besides <c>python</c> and <c>script</c>.</summary>
-    public JObject Variables { get; } = [];
+    public JsonObject Variables { get; } = new();
 
     /// <summary>The manifest as last written by <see cref="Write"/>.</summary>
     public DeployManifest? Manifest { get; private set; }
@@ -70,15 +78,15 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Adds a service (its JSON as in the manifest) and returns it for more settings.</summary>
-    public JObject Service(string name, object settings)
+    public JsonObject Service(string name, object settings)
     {
-        var service = JObject.FromObject(settings);
+        var service = JsonSerializer.SerializeToNode(settings)!.AsObject();
         _services[name] = service;
         return service;
     }
 
     /// <summary>A detached test server on a new port: <c>daemonizes: false</c>, start <see cref="Serve"/> plus <paramref name="args"/>.</summary>
-    public JObject Server(string name, string args = "", int? port = null)
+    public JsonObject Server(string name, string args = "", int? port = null)
     {
         var service = Service(name, new
         {
@@ -92,14 +100,17 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
     /// <summary>Writes <c>pbdeploy.json</c> and loads it with <see cref="ManifestLoader.Load"/>.</summary>
     public DeployManifest Write()
     {
-        var variables = new JObject(Variables) { ["python"] = TestService.Python, ["script"] = TestService.Script };
-        var manifest = new JObject { ["variables"] = variables, ["services"] = _services };
+        // Copies: a node belongs to one document, and the scene may be written again.
+        var variables = Variables.DeepClone().AsObject();
+        variables["python"] = TestService.Python;
+        variables["script"] = TestService.Script;
+        var manifest = new JsonObject { ["variables"] = variables, ["services"] = _services.DeepClone() };
         if (Env.Count > 0)
         {
-            manifest["env"] = Env;
+            manifest["env"] = Env.DeepClone();
         }
 
-        File.WriteAllText(ManifestPath, manifest.ToString(Formatting.Indented));
+        File.WriteAllText(ManifestPath, manifest.ToJsonString(Indented));
         Manifest = ManifestLoader.Load(ManifestPath);
         return Manifest;
     }
