@@ -1,7 +1,7 @@
 namespace PbDeploy.Deployment;
 
 /// <summary>The names of a service's commands, as in the manifest.</summary>
-public static class CommandKinds
+internal static class CommandKinds
 {
     /// <summary><c>before</c>.</summary>
     public const string Before = "before";

@@ -14,7 +14,7 @@ namespace PbDeploy.Deployment;
 /// drops the lock when its holder exits, however it exits, so a crashed deploy never leaves a stale lock; the file
 /// holds the holder's pid, start time, user and command line only to say who it is, and is removed on release.
 /// </summary>
-public sealed class DeployLock : IDisposable
+internal sealed class DeployLock : IDisposable
 {
     private readonly PrivateFolder _folder;
     private readonly string _name;

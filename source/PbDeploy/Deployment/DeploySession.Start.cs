@@ -6,7 +6,7 @@ using PbDeploy.Templating;
 
 namespace PbDeploy.Deployment;
 
-public sealed partial class DeploySession
+internal sealed partial class DeploySession
 {
     private async Task<ServiceOutcome> StartOrRestartAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using PbDeploy.Processes;
 
 namespace PbDeploy.Deployment;
 
-public sealed partial class DeploySession
+internal sealed partial class DeploySession
 {
     private async Task<ServiceOutcome> StopAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {

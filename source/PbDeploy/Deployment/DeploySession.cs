@@ -11,7 +11,7 @@ namespace PbDeploy.Deployment;
 /// and runs phases one at a time (so that a build engine can map each phase to a target of its own). A service that
 /// fails in one phase is skipped in the later ones, and so is every selected service that depends on it.
 /// </summary>
-public sealed partial class DeploySession : IDisposable
+internal sealed partial class DeploySession : IDisposable
 {
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
     private readonly DeployManifest _manifest;

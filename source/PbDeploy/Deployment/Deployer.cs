@@ -32,7 +32,7 @@ public sealed class Deployer
     /// then phases can run one at a time. Dispose the session to release the lock.
     /// </summary>
     /// <exception cref="PbDeployException">A service name, command or template is bad (nothing was done), or the lock timed out.</exception>
-    public Task<DeploySession> OpenAsync(DeployOptions options, CancellationToken cancellationToken)
+    internal Task<DeploySession> OpenAsync(DeployOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         return DeploySession.OpenAsync(_manifest, options, _raise, cancellationToken);

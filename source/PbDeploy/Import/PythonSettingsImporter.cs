@@ -86,7 +86,7 @@ public sealed class PythonSettingsImporter(
         }
 
         // -I: the helper's own imports never come from the settings file's folder (nor PYTHONPATH, nor the user's site).
-        var request = new RunRequest(pythonPath, ["-I", "-B", "-c", Helper.Value, settings], Path.GetDirectoryName(settings)!, variables)
+        var request = new ProgramRequest(pythonPath, ["-I", "-B", "-c", Helper.Value, settings], Path.GetDirectoryName(settings)!, variables)
         {
             SeparateError = true, // stdout is one JSON document; stderr is what went wrong
             Timeout = _timeout,

@@ -45,7 +45,7 @@ public static class ManifestLoader
 
     /// <summary>Loads and validates a manifest, if <paramref name="trust"/> allows it.</summary>
     /// <inheritdoc cref="Load(string)"/>
-    public static DeployManifest Load(string path, ManifestTrust trust)
+    internal static DeployManifest Load(string path, ManifestTrust trust)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(trust);

@@ -5,7 +5,7 @@ namespace PbDeploy.Manifest;
 /// no other user can replace them in. A manifest runs its commands as the caller, so one that another user wrote or
 /// could have written would let that user run anything as the caller (often root).
 /// </summary>
-public sealed record ManifestTrust
+internal sealed record ManifestTrust
 {
     /// <summary>The environment variable of <see cref="TrustedOwners"/>: uids separated by commas, or <c>*</c> for any owner.</summary>
     public const string TrustedOwnersVariable = "PBDEPLOY_TRUSTED_OWNERS";

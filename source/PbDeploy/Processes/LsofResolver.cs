@@ -59,7 +59,7 @@ internal static class LsofResolver
 
     private static string RunLsof(List<int> ports)
     {
-        var request = new RunRequest("lsof", ["-nP", $"-iTCP:{string.Join(',', ports)}", "-sTCP:LISTEN", "-FpRn"], "/", ProgramRun.CurrentEnvironment())
+        var request = new ProgramRequest("lsof", ["-nP", $"-iTCP:{string.Join(',', ports)}", "-sTCP:LISTEN", "-FpRn"], "/", ProgramRun.CurrentEnvironment())
         {
             SeparateError = true, // its warnings (an unreadable mount, say) are not records
             Timeout = TimeSpan.FromSeconds(30),

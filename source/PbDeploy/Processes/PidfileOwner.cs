@@ -6,4 +6,4 @@ namespace PbDeploy.Processes;
 /// it names a process pbdeploy never signals (init, itself, an ancestor, a kernel thread); else stopped.</param>
 /// <param name="Pid">The live pid (for foreign: the refused one), or null.</param>
 /// <param name="Warning">Why a pidfile that exists was not believed (garbage, a dead or reused pid) or is refused, or null.</param>
-public sealed record PidfileOwner(ServiceState State, int? Pid, string? Warning);
+internal sealed record PidfileOwner(ServiceState State, int? Pid, string? Warning);

@@ -11,7 +11,7 @@ namespace PbDeploy.Processes;
 /// naming a process pbdeploy never signals (init, pbdeploy itself, an ancestor of it, a kernel thread) is refused: the
 /// service is neither started next to it (it might be the service, under a supervisor) nor signalled.
 /// </summary>
-public static class PidfileProbe
+internal static class PidfileProbe
 {
     /// <summary>A process may write its pidfile a little before the kernel's start time rounds up; allow for it.</summary>
     private static readonly TimeSpan ClockSlack = TimeSpan.FromSeconds(1);

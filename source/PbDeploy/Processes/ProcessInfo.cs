@@ -10,7 +10,7 @@ namespace PbDeploy.Processes;
 /// <param name="Session">The session id.</param>
 /// <param name="State">The state letter (<c>R</c>, <c>S</c>, <c>Z</c> ...).</param>
 /// <param name="StartTicks">Start time in clock ticks after boot.</param>
-public sealed record ProcessInfo(int Pid, int ParentPid, int ProcessGroup, int Session, char State, ulong StartTicks)
+internal sealed record ProcessInfo(int Pid, int ParentPid, int ProcessGroup, int Session, char State, ulong StartTicks)
 {
     /// <summary>A zombie: dead, waiting for its parent to reap it.</summary>
     public bool IsZombie => State is 'Z' or 'X';

@@ -19,7 +19,7 @@ internal static class ProgramRun
     /// <summary>Runs <paramref name="request"/> and waits for it to exit, or for its timeout.</summary>
     /// <exception cref="OperationCanceledException">Cancelled: the program's group was stopped (SIGTERM, then SIGKILL).</exception>
     /// <exception cref="PbDeployException">The program is not found, or cannot be started; the output file cannot be created.</exception>
-    public static async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    public static async Task<ProgramResult> RunAsync(ProgramRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var program = Resolve(request.Program)
@@ -47,7 +47,7 @@ internal static class ProgramRun
             exit = await StopGroupAsync(pid).ConfigureAwait(false) ?? ExitStatus.Unknown;
         }
 
-        return new RunResult(exit!, files.ReadOutput(), files.ReadError(), clock.Elapsed, timedOut);
+        return new ProgramResult(exit!, files.ReadOutput(), files.ReadError(), clock.Elapsed, timedOut);
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ internal static class ProgramRun
         private readonly List<string> _temporaries = [];
         private readonly long _logStart;
 
-        public OutputFiles(RunRequest request)
+        public OutputFiles(ProgramRequest request)
         {
             try
             {

@@ -7,7 +7,7 @@ namespace PbDeploy.Processes;
 /// command that backgrounds a server (which keeps the output open) cannot hang the caller. That file is private: created
 /// 0600 with <c>O_EXCL|O_NOFOLLOW</c> in a folder only this user can write, and removed however the command ends.
 /// </summary>
-public static class ShellCommand
+internal static class ShellCommand
 {
     /// <summary>The shell every command runs through.</summary>
     public const string Shell = "/bin/sh";
@@ -33,7 +33,7 @@ public static class ShellCommand
     {
         ArgumentNullException.ThrowIfNull(command);
         var run = await ProgramRun.RunAsync(
-            new RunRequest(Shell, ["-c", command], workingDirectory, environment) { ProjectDir = projectDir, Log = log },
+            new ProgramRequest(Shell, ["-c", command], workingDirectory, environment) { ProjectDir = projectDir, Log = log },
             cancellationToken).ConfigureAwait(false);
         return new CommandResult(command, run.Exit, run.Output, run.Duration);
     }

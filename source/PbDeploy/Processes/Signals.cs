@@ -9,7 +9,7 @@ namespace PbDeploy.Processes;
 /// ancestors, a kernel thread, a group of 1 or below or one holding pbdeploy or an ancestor), and never to another user's
 /// process unless we are root.
 /// </summary>
-public static class Signals
+internal static class Signals
 {
     /// <summary>SIGTERM.</summary>
     public const int Terminate = Libc.SIGTERM;

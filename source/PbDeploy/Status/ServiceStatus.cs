@@ -39,7 +39,7 @@ public sealed record ServiceStatus
     public string? Refusal { get; init; }
 
     /// <summary>What the service's templates know of its process: <c>pid</c> and <c>pids</c> where it runs, else why not.</summary>
-    public ServiceProcess ForTemplates()
+    internal ServiceProcess ForTemplates()
     {
         if (State == ServiceState.Running && Pid is { } pid)
         {

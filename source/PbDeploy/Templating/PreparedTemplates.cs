@@ -3,7 +3,7 @@ using PbDeploy.Manifest;
 namespace PbDeploy.Templating;
 
 /// <summary>A service's templates, rendered in memory and compared with their targets; <see cref="Commit"/> writes them.</summary>
-public sealed class PreparedTemplates
+internal sealed class PreparedTemplates
 {
     private readonly IReadOnlyList<TemplateWriter.Pending> _pending;
 

@@ -10,7 +10,7 @@ namespace PbDeploy.Templating;
 /// <param name="Pid">The master pid; null when the service does not run (or runs as a process pbdeploy may not use).</param>
 /// <param name="Pids">Every holder, ascending; empty when <paramref name="Pid"/> is null.</param>
 /// <param name="Unavailable">Why <c>pid</c> is not available, when <paramref name="Pid"/> is null.</param>
-public sealed record ServiceProcess(int? Pid, IReadOnlyList<int> Pids, string? Unavailable)
+internal sealed record ServiceProcess(int? Pid, IReadOnlyList<int> Pids, string? Unavailable)
 {
     /// <summary>The master <paramref name="pid"/> and every holder (<paramref name="pids"/>, or the master alone when empty).</summary>
     public static ServiceProcess Running(int pid, IReadOnlyList<int> pids)

@@ -16,7 +16,7 @@ namespace PbDeploy.Templating;
 /// <c>{name:q}</c> inserts the value quoted for POSIX sh (one word, taken literally); any other format after the
 /// <c>:</c> is an error.
 /// </remarks>
-public static class Template
+internal static class Template
 {
     private const string QuoteSpec = "q";
 

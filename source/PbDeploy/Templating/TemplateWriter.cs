@@ -12,7 +12,7 @@ namespace PbDeploy.Templating;
 public sealed record RenderedFile(string Source, string Target, bool Changed);
 
 /// <summary>Writes a service's template files.</summary>
-public static class TemplateWriter
+internal static class TemplateWriter
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

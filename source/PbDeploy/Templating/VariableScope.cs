@@ -12,7 +12,7 @@ namespace PbDeploy.Templating;
 /// the service's own keys, then the manifest's <c>variables</c>. Values are used as written: a string value that
 /// contains <c>{...}</c> is not rendered again.
 /// </summary>
-public sealed class VariableScope
+internal sealed class VariableScope
 {
     private const string ProjectDirName = "project_dir";
     private const string NameName = "name";

@@ -8,7 +8,7 @@ namespace PbDeploy.Tests.Processes;
 /// <summary>The one way a program is run to its end: output to private files, stderr apart when asked, a timeout that stops the whole group.</summary>
 public sealed class ProgramRunTests
 {
-    private static RunRequest Sh(string script, string dir) => new("sh", ["-c", script], dir, ProgramRun.CurrentEnvironment()) { ProjectDir = dir };
+    private static ProgramRequest Sh(string script, string dir) => new("sh", ["-c", script], dir, ProgramRun.CurrentEnvironment()) { ProjectDir = dir };
 
     [Fact(Timeout = 30_000)]
     public async Task A_program_found_on_PATH_runs_with_its_arguments_and_its_exit_code_and_output_come_back()
@@ -16,7 +16,7 @@ public sealed class ProgramRunTests
         using var dir = new TempDirectory();
 
         var run = await ProgramRun.RunAsync(
-            new RunRequest("sh", ["-c", "printf 'out %s\\n' \"$0\"; echo err >&2; exit 3", "zero"], dir.Path, ProgramRun.CurrentEnvironment()) { ProjectDir = dir.Path },
+            new ProgramRequest("sh", ["-c", "printf 'out %s\\n' \"$0\"; echo err >&2; exit 3", "zero"], dir.Path, ProgramRun.CurrentEnvironment()) { ProjectDir = dir.Path },
             CancellationToken.None);
 
         run.Exit.Code.ShouldBe(3);
@@ -76,7 +76,7 @@ public sealed class ProgramRunTests
         using var dir = new TempDirectory();
 
         var e = await Should.ThrowAsync<PbDeployException>(() => ProgramRun.RunAsync(
-            new RunRequest("pbdeploy-no-such-program", [], dir.Path, ProgramRun.CurrentEnvironment()), CancellationToken.None));
+            new ProgramRequest("pbdeploy-no-such-program", [], dir.Path, ProgramRun.CurrentEnvironment()), CancellationToken.None));
 
         e.Message.ShouldBe("cannot run pbdeploy-no-such-program: there is no such program on PATH.");
         ProgramRun.Resolve("sh").ShouldNotBeNull().ShouldEndWith("/sh");

@@ -6,4 +6,4 @@ namespace PbDeploy.Processes;
 /// <param name="Error">Its stderr when it was asked for separately, else empty.</param>
 /// <param name="Duration">How long it ran.</param>
 /// <param name="TimedOut">True when it ran past its timeout and was stopped.</param>
-internal sealed record RunResult(ExitStatus Exit, string Output, string Error, TimeSpan Duration, bool TimedOut);
+internal sealed record ProgramResult(ExitStatus Exit, string Output, string Error, TimeSpan Duration, bool TimedOut);

@@ -5,7 +5,7 @@ namespace PbDeploy.Processes;
 /// <param name="Arguments">argv[1..].</param>
 /// <param name="WorkingDirectory">Where it runs; it must exist.</param>
 /// <param name="Environment">Its whole environment.</param>
-internal sealed record RunRequest(
+internal sealed record ProgramRequest(
     string Program,
     IReadOnlyList<string> Arguments,
     string WorkingDirectory,
@@ -17,9 +17,9 @@ internal sealed record RunRequest(
     /// <summary>A log to append stdout and stderr to, instead of a temporary file (what the program backgrounds keeps it).</summary>
     public string? Log { get; init; }
 
-    /// <summary>True: stderr goes to a file of its own, returned as <see cref="RunResult.Error"/>; false: it goes with stdout.</summary>
+    /// <summary>True: stderr goes to a file of its own, returned as <see cref="ProgramResult.Error"/>; false: it goes with stdout.</summary>
     public bool SeparateError { get; init; }
 
-    /// <summary>How long the program may run; after that its process group is stopped and <see cref="RunResult.TimedOut"/> is true.</summary>
+    /// <summary>How long the program may run; after that its process group is stopped and <see cref="ProgramResult.TimedOut"/> is true.</summary>
     public TimeSpan Timeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
 }
