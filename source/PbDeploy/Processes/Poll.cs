@@ -11,6 +11,7 @@ internal static class Poll
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
     private static readonly object Done = new();
 
     /// <summary>
@@ -37,7 +38,9 @@ internal static class Poll
                 return null;
             }
 
-            await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
+            // Never less than a millisecond: Task.Delay rounds a shorter wait down to none, which would spin to the deadline.
+            var wait = pause < left ? pause : left;
+            await Task.Delay(wait < MinimumWait ? MinimumWait : wait, cancellationToken).ConfigureAwait(false);
             pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
         }
     }
