@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using PbDeploy.Cli.Commands;
 using PbDeploy.Deployment;
 
@@ -7,8 +8,20 @@ namespace PbDeploy.Cli;
 /// <summary>The command line: parses, runs one command, and turns failures into one line and an exit code.</summary>
 internal static class App
 {
+    /// <summary>The commands under the root, in the order <c>--help</c> lists them.</summary>
+    private static readonly string[] CommandNames = ["deploy", "stop", "status", "render", "import"];
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args is ["--version"])
+        {
+            // Exactly what System.CommandLine's --version prints, without building the command tree, registering the
+            // signal handlers or reading the manifest: scripts call it to check the tool, and it should cost no more
+            // than the process start (docs/benchmarks.md).
+            stdout.WriteLine(Version);
+            return ExitCodes.Success;
+        }
+
         var console = new CliConsole(stdout, stderr);
         var manifest = PathValue.NonEmpty(
             new Option<string?>("--manifest", "-m")
@@ -18,16 +31,16 @@ internal static class App
             },
             "--manifest");
 
-        var deploy = new Command("deploy", "Start each stopped service, restart each running one (the default command)");
-        DeployCommands.AddDeploy(deploy, manifest, console);
-        var root = new RootCommand("pbdeploy: port-based deploy. Starts, restarts and stops the services of pbdeploy.json.")
+        // A run that names its command first (pbdeploy status ...) parses only within that command, where the other
+        // commands are not valid tokens anyway: only that one is built. Anything else (help, an error, the default
+        // deploy, an option first) gets the whole tree.
+        var only = args.Length > 0 && CommandNames.Contains(args[0], StringComparer.Ordinal) ? args[0] : null;
+        var root = new RootCommand("pbdeploy: port-based deploy. Starts, restarts and stops the services of pbdeploy.json.");
+        foreach (var name in CommandNames.Where(n => only is null || n == only))
         {
-            deploy,
-            DeployCommands.Stop(manifest, console),
-            StatusCommand.Create(manifest, console),
-            RenderCommand.Create(manifest, console),
-            ImportCommand.Create(console),
-        };
+            root.Subcommands.Add(CreateCommand(name, manifest, console));
+        }
+
         root.Options.Add(manifest);
         DeployCommands.AddDeploy(root, manifest, console);
 
@@ -96,6 +109,39 @@ internal static class App
         {
             stderr.WriteLine($"pbdeploy: internal error, a bug: please report it with this trace.\n{e}");
             return ExitCodes.ServiceFailed;
+        }
+    }
+
+    /// <summary>What <c>--version</c> prints: System.CommandLine's choice (the informational version, else the assembly version).</summary>
+    private static string Version
+    {
+        get
+        {
+            var assembly = typeof(App).Assembly;
+            return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? assembly.GetName().Version?.ToString()
+                ?? "";
+        }
+    }
+
+    private static Command CreateCommand(string name, Option<string?> manifest, CliConsole console)
+    {
+        switch (name)
+        {
+            case "deploy":
+                var deploy = new Command("deploy", "Start each stopped service, restart each running one (the default command)");
+                DeployCommands.AddDeploy(deploy, manifest, console);
+                return deploy;
+            case "stop":
+                return DeployCommands.Stop(manifest, console);
+            case "status":
+                return StatusCommand.Create(manifest, console);
+            case "render":
+                return RenderCommand.Create(manifest, console);
+            case "import":
+                return ImportCommand.Create(console);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(name), name, null);
         }
     }
 }
