@@ -40,10 +40,10 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int openat(int dirfd, byte* path, int flags);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport("libc")] // errno unread: an unreadable entry reads as empty
     public static partial nint getdents64(int fd, byte* buf, nuint count);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport("libc")] // errno unread: an unreadable entry reads as empty
     public static partial nint readlinkat(int dirfd, byte* path, byte* buf, nuint size);
 
     [LibraryImport("libc", SetLastError = true)]

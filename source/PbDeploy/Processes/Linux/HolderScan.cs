@@ -68,9 +68,27 @@ internal sealed class HolderScan
         }
         else
         {
-            var other = Task.Run(Work);
+            // One plain thread, not the thread pool: starting the pool costs more than the second thread saves on
+            // a small host, and a status runs this once.
+            Exception? failure = null;
+            var other = new Thread(() =>
+            {
+                try
+                {
+                    Work();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            }) { IsBackground = true, Name = "pbdeploy fd scan" };
+            other.Start();
             Work();
-            other.GetAwaiter().GetResult();
+            other.Join();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
         }
 
         return [.. skipped.Order()];

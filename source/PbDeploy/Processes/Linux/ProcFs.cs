@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using PbDeploy.Platform;
 
@@ -8,7 +9,10 @@ namespace PbDeploy.Processes.Linux;
 /// Reads <c>/proc</c> with raw libc calls: <c>getdents64</c> and <c>readlinkat</c> relative to an open directory cost
 /// one syscall per fd, where .NET's directory enumeration costs three. Unreadable or vanished entries
 /// (EACCES, ENOENT) read as empty: a process may exit at any time, and other users' fds are not ours to see.
+/// Its stack buffers are not zeroed first (every byte read was written by the kernel call before it): zeroing the
+/// 16 KB directory buffer once per process cost 32 MB of writes at 2000 processes.
 /// </summary>
+[SkipLocalsInit]
 internal sealed unsafe class ProcFs : IDisposable
 {
     private const int DirentBufferSize = 16384;
@@ -98,26 +102,32 @@ internal sealed unsafe class ProcFs : IDisposable
 
         try
         {
+            // Straight over the getdents64 records, no callback: the kernel ends each name with a NUL, so readlinkat
+            // takes it where it lies. This loop runs once per fd of every process scanned.
+            var buffer = stackalloc byte[DirentBufferSize];
             var link = stackalloc byte[64];
-            ForEachEntry(fd, name =>
+            nint n;
+            while ((n = Libc.getdents64(fd, buffer, DirentBufferSize)) > 0)
             {
-                Span<byte> entry = stackalloc byte[name.Length + 1];
-                name.CopyTo(entry);
-                entry[^1] = 0;
-                nint n;
-                fixed (byte* e = entry)
+                for (nint offset = 0; offset < n;)
                 {
-                    n = Libc.readlinkat(fd, e, link, 63);
-                }
+                    var entry = buffer + offset;
+                    offset += *(ushort*)(entry + 16);
+                    var name = entry + 19;
+                    if (*name == (byte)'.')
+                    {
+                        continue;
+                    }
 
-                var text = new ReadOnlySpan<byte>(link, (int)Math.Max(n, 0));
-                if (text.StartsWith("socket:["u8) && Utf8Parser.TryParse(text[8..], out ulong inode, out _) && targets.Contains(inode) && !hits.Contains(inode))
-                {
-                    hits.Add(inode);
+                    var linkLength = Libc.readlinkat(fd, name, link, 63);
+                    var text = new ReadOnlySpan<byte>(link, (int)Math.Max(linkLength, 0));
+                    if (text.StartsWith("socket:["u8) && Utf8Parser.TryParse(text[8..], out ulong inode, out _)
+                        && targets.Contains(inode) && !hits.Contains(inode))
+                    {
+                        hits.Add(inode);
+                    }
                 }
-
-                return true;
-            });
+            }
         }
         finally
         {
