@@ -100,6 +100,7 @@ def main():
     p.add_argument("--client", type=int)
     p.add_argument("--orphan-workers", action="store_true")
     p.add_argument("--setsid", action="store_true")
+    p.add_argument("--drop-to", type=int, help="after binding, become this uid and gid (a server that binds as root)")
     a = p.parse_args()
     if a.setsid:
         os.setsid()
@@ -132,6 +133,10 @@ def main():
     if a.client:
         client = socket.create_connection(("127.0.0.1", a.client))
     workers = fork_workers(socks, a.workers, orphans=a.orphan_workers)
+    if a.drop_to is not None:
+        os.setgroups([])
+        os.setgid(a.drop_to)
+        os.setuid(a.drop_to)
 
     def state():
         if a.pidfile:

@@ -185,6 +185,23 @@ public sealed class PortOwnerTests
         owner.SocketUid.ShouldBe(65534);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_server_that_binds_as_root_and_drops_to_another_user_is_found()
+    {
+        // The socket is root's, the process nobody's: the scan of the socket owner's processes misses it, and the
+        // pass over the others must find it (a scan that trusted the socket's uid would call the port foreign).
+        using var dir = new TempDirectory();
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)Convert.ToInt32("1777", 8));
+        using var service = await TestService.StartAsync(dir, "--drop-to", "65534");
+
+        var owner = new ProcessFinder().FindPortOwner(service.Port);
+
+        File.ReadAllText($"/proc/{service.Pid}/status").ShouldContain("Uid:\t65534\t65534\t65534\t65534");
+        owner.SocketUid.ShouldBe(0);
+        owner.State.ShouldBe(ServiceState.Running);
+        owner.Pid.ShouldBe(service.Pid);
+    }
+
     internal static char ProcessState(int pid)
     {
         try

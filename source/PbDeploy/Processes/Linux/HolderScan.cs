@@ -33,10 +33,10 @@ internal sealed class HolderScan
     public bool AllFound => Volatile.Read(ref _remaining) == 0;
 
     /// <summary>
-    /// Scans <paramref name="pids"/> until every target inode has a holder. With <paramref name="include"/>, only the
-    /// pids it accepts are scanned and the others are returned (those reached before every inode had a holder).
+    /// Scans <paramref name="pids"/> until every target inode has a holder. With <paramref name="owners"/>, only the
+    /// processes those uids own are scanned and the others are returned (those reached before every inode had a holder).
     /// </summary>
-    public List<int> UntilAllFound(IReadOnlyList<int> pids, Func<int, bool>? include = null)
+    public List<int> UntilAllFound(IReadOnlyList<int> pids, IReadOnlySet<int>? owners = null)
     {
         var skipped = new ConcurrentBag<int>();
         if (AllFound || pids.Count == 0)
@@ -51,11 +51,7 @@ internal sealed class HolderScan
             int i;
             while (!AllFound && (i = Interlocked.Increment(ref next)) < pids.Count)
             {
-                if (include is null || include(pids[i]))
-                {
-                    Check(pids[i], hits);
-                }
-                else
+                if (!Check(pids[i], hits, owners, out _))
                 {
                     skipped.Add(pids[i]);
                 }
@@ -95,22 +91,35 @@ internal sealed class HolderScan
     }
 
     /// <summary>Reads the fds of <paramref name="pid"/> (once) and says whether it holds a target inode.</summary>
-    public bool Check(int pid) => Check(pid, new List<ulong>(2));
-
-    private bool Check(int pid, List<ulong> hits)
+    public bool Check(int pid)
     {
-        if (!Checked.TryAdd(pid, 0))
+        _ = Check(pid, new List<ulong>(2), owners: null, out var holds);
+        return holds;
+    }
+
+    /// <summary>False when <paramref name="owners"/> does not own <paramref name="pid"/> (not read, not marked checked).</summary>
+    private bool Check(int pid, List<ulong> hits, IReadOnlySet<int>? owners, out bool holds)
+    {
+        if (Checked.ContainsKey(pid))
         {
-            return Holders.ContainsKey(pid);
+            holds = Holders.ContainsKey(pid);
+            return true;
         }
 
         hits.Clear();
-        _proc.SocketsHeld(pid, _targets, hits);
-        if (hits.Count == 0)
+        holds = false;
+        if (!_proc.SocketsHeld(pid, _targets, hits, owners))
         {
             return false;
         }
 
+        if (!Checked.TryAdd(pid, 0) || hits.Count == 0)
+        {
+            holds = Holders.ContainsKey(pid);
+            return true;
+        }
+
+        holds = true;
         Holders[pid] = [.. hits];
         foreach (var inode in hits)
         {

@@ -89,19 +89,34 @@ internal sealed unsafe class ProcFs : IDisposable
         }
     }
 
-    /// <summary>Adds to <paramref name="hits"/> every socket inode of <paramref name="targets"/> that <paramref name="pid"/> holds.</summary>
-    public void SocketsHeld(int pid, IReadOnlySet<ulong> targets, List<ulong> hits)
+    /// <summary>
+    /// Adds to <paramref name="hits"/> every socket inode of <paramref name="targets"/> that <paramref name="pid"/>
+    /// holds. With <paramref name="owners"/>, reads the fds only of a process one of those uids owns (the owner of
+    /// <c>/proc/PID/fd</c>, told by the descriptor already open: no second path lookup) and returns false for others.
+    /// </summary>
+    public bool SocketsHeld(int pid, IReadOnlySet<ulong> targets, List<ulong> hits, IReadOnlySet<int>? owners = null)
     {
         Span<byte> path = stackalloc byte[24];
         var length = WritePath(path, pid, "/fd"u8);
         var fd = OpenAt(path[..length]);
         if (fd < 0)
         {
-            return;
+            return true; // gone, or not ours to read: nothing to come back for
         }
 
         try
         {
+            if (owners is not null)
+            {
+                var statx = stackalloc byte[256];
+                byte emptyPath = 0;
+                if (Libc.statx(fd, &emptyPath, Libc.AT_EMPTY_PATH, Libc.STATX_UID, statx) == 0
+                    && !owners.Contains(*(int*)(statx + 20)))
+                {
+                    return false;
+                }
+            }
+
             // Straight over the getdents64 records, no callback: the kernel ends each name with a NUL, so readlinkat
             // takes it where it lies. This loop runs once per fd of every process scanned.
             var buffer = stackalloc byte[DirentBufferSize];
@@ -128,6 +143,8 @@ internal sealed unsafe class ProcFs : IDisposable
                     }
                 }
             }
+
+            return true;
         }
         finally
         {

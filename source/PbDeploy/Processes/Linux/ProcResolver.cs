@@ -58,8 +58,9 @@ internal static class ProcResolver
 
     private static void ScanByOwner(ProcFs proc, HolderScan scan, HashSet<int> socketUids)
     {
-        // The owner test runs inside the scan threads, and only until every socket has a holder.
-        var others = scan.UntilAllFound(proc.ListPids(), pid => socketUids.Contains(proc.Uid(pid)));
+        // The owner test runs inside the scan threads, on the fd folder each opens anyway, and only until every
+        // socket has a holder.
+        var others = scan.UntilAllFound(proc.ListPids(), socketUids);
         _ = scan.UntilAllFound(others); // a server may bind as root, then drop to another user
     }
 
