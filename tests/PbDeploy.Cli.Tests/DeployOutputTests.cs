@@ -143,7 +143,7 @@ public sealed partial class DeployOutputTests
         lines[0].ShouldBe($"manifest: {manifest}");
         lines[1..].Order().ShouldBe(new[]
         {
-            "db: FAILED in before: before command failed with exit code 4: echo 'no such table' >&2; exit 4",
+            "db: FAILED in before: command failed with exit code 4: echo 'no such table' >&2; exit 4",
             "    no such table",
             "app: skipped before: it depends on 'db', which failed or was skipped",
             "web: started, pid N",
@@ -154,7 +154,7 @@ public sealed partial class DeployOutputTests
 
         quiet.ExitCode.ShouldBe(1);
         Lines(quiet.Stdout).ShouldBe([
-            "db: FAILED in before: before command failed with exit code 4: echo 'no such table' >&2; exit 4",
+            "db: FAILED in before: command failed with exit code 4: echo 'no such table' >&2; exit 4",
             "    no such table",
         ]);
         Lines(quiet.Stderr).ShouldBe(["pbdeploy: error: deploy failed in T: db failed in before; app not run; 1 left running; see above."]);
@@ -229,7 +229,7 @@ public sealed partial class DeployOutputTests
         lines.ShouldContain("web: started, pid N");
         lines.ShouldContain("web: after: echo 'cache cold' >&2; exit 5");
         lines.ShouldContain("web: after: exit code 5 after T");
-        lines.ShouldContain("web: FAILED in after: after command failed with exit code 5: echo 'cache cold' >&2; exit 5");
+        lines.ShouldContain("web: FAILED in after: command failed with exit code 5: echo 'cache cold' >&2; exit 5");
         lines.ShouldContain(l => l.StartsWith("| service | phase ", StringComparison.Ordinal), "the table of every step");
         Array.IndexOf(lines, "web: before: echo preparing").ShouldBeLessThan(Array.IndexOf(lines, "web: before: exit code 0 after T"));
         Lines(result.Stderr).ShouldBe(["pbdeploy: error: deploy failed in T: web failed in after; see above."]);

@@ -33,7 +33,7 @@ public static class DeployText
             ServiceAction.NotRunning => "not running",
             ServiceAction.CommandsRan => $"{Phase(outcome.Phase)} done",
             ServiceAction.Nothing => null,
-            ServiceAction.Failed => $"FAILED in {Phase(outcome.Phase)}: {outcome.Message}",
+            ServiceAction.Failed => $"FAILED in {Phase(outcome.Phase)}: {WithoutPhase(outcome.Phase, outcome.Message)}",
             ServiceAction.Skipped => $"skipped {Phase(outcome.Phase)}: {WithoutNotRun(outcome.Message)}",
             _ => outcome.Action.ToString(),
         };
@@ -160,6 +160,13 @@ public static class DeployText
     internal static string Awaited(DeployManifest manifest, ServiceDefinition service) => service.Port is { } port
         ? string.Create(CultureInfo.InvariantCulture, $"port {port} to listen")
         : $"pidfile {StatusReader.PidfilePath(manifest, service)} to name a live process";
+
+    /// <summary>A failure's reason without the phase a line that says <c>FAILED in before</c> already names: <c>command failed ...</c>, not <c>before command failed ...</c>.</summary>
+    private static string? WithoutPhase(Phase phase, string? message)
+    {
+        var named = $"{Phase(phase)} command ";
+        return message is not null && message.StartsWith(named, StringComparison.Ordinal) ? message[(named.Length - "command ".Length)..] : message;
+    }
 
     /// <summary>A skip's reason without the <c>not run: </c> its message starts with, for a line that already says <c>skipped</c>.</summary>
     private static string? WithoutNotRun(string? message)

@@ -59,6 +59,7 @@ public sealed class DeployTextTests
         };
 
         DeployText.Outcome(skipped).ShouldBe("skipped start/restart: it depends on 'db', which failed or was skipped");
+        DeployText.Outcome(outcomes[0]).ShouldBe("FAILED in before: command failed with exit code 4: ./migrate");
         DeployText.Failures("deploy", outcomes).ShouldBe(
             "PbDeploy deploy failed: db: before command failed with exit code 4: ./migrate; app: not run: it depends on 'db', which failed or was skipped");
     }
