@@ -9,11 +9,18 @@ namespace PbDeploy.Cli;
 /// </summary>
 internal static class ManifestOption
 {
-    public static DeployManifest Load(string? path, CliConsole console, bool machineOutput = false)
+    /// <param name="path">The path given with <c>--manifest</c>, or null.</param>
+    /// <param name="console">Where the manifest is named and its warnings go.</param>
+    /// <param name="machineOutput">Stdout is for machines: name the manifest on stderr.</param>
+    /// <param name="quiet">Asked to be quiet (<c>--quiet</c>): do not name the manifest; warnings still go to stderr.</param>
+    public static DeployManifest Load(string? path, CliConsole console, bool machineOutput = false, bool quiet = false)
     {
         var file = path is null ? ManifestLoader.Find(Environment.CurrentDirectory) : Path.GetFullPath(path);
         var manifest = ManifestLoader.Load(file);
-        console.Announce($"manifest: {manifest.Path}", toStderr: machineOutput);
+        if (!quiet)
+        {
+            console.Announce($"manifest: {manifest.Path}", toStderr: machineOutput);
+        }
 
         foreach (var warning in manifest.Warnings)
         {

@@ -58,7 +58,7 @@ public sealed class DeployCommandTests
         result.Stdout.ShouldContain("bad: FAILED in start/restart: it exited (exit code 3) before it was ready");
         result.Stdout.ShouldContain("testservice: exiting with 3");
         result.Stdout.ShouldContain("good: started");
-        result.Stderr.ShouldContain("pbdeploy: error: bad: failed; see above.");
+        result.Stderr.ShouldContain(": bad failed in start/restart; 1 started; see above.");
     }
 
     [Fact(Timeout = 120_000)]

@@ -4,9 +4,33 @@ using PbDeploy.Deployment;
 
 namespace PbDeploy.Cli.Commands;
 
-/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick]</c> and <c>pbdeploy stop [SERVICE...]</c>.</summary>
+/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick] [-q|-v]</c> and <c>pbdeploy stop [SERVICE...] [-q|-v]</c>.</summary>
 internal static class DeployCommands
 {
+    /// <summary><c>-q/--quiet</c> and <c>-v/--verbose</c>, refused together.</summary>
+    private sealed record VerbosityOptions(Option<bool> Quiet, Option<bool> Verbose)
+    {
+        public static VerbosityOptions AddTo(Command command)
+        {
+            var options = new VerbosityOptions(
+                new Option<bool>("--quiet", "-q") { Description = "Print only failures, warnings and the closing line" },
+                new Option<bool>("--verbose", "-v") { Description = "Also print every command with its exit and duration, each wait, and a table of every step" });
+            command.Options.Add(options.Quiet);
+            command.Options.Add(options.Verbose);
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(options.Quiet) && result.GetValue(options.Verbose))
+                {
+                    result.AddError("--quiet and --verbose cannot be used together");
+                }
+            });
+            return options;
+        }
+
+        public Verbosity Of(ParseResult parsed) =>
+            parsed.GetValue(Quiet) ? Verbosity.Quiet : parsed.GetValue(Verbose) ? Verbosity.Verbose : Verbosity.Normal;
+    }
+
     public static Option<double> LockTimeoutOption()
     {
         return new Option<double>("--lock-timeout")
@@ -34,17 +58,18 @@ internal static class DeployCommands
     public static void AddDeploy(Command command, Option<string?> manifestOption, CliConsole console)
     {
         var services = ServiceArgument.Create("Services to deploy (default: all)");
-        var quick = new Option<bool>("--quick", "-q") { Description = "Skip the before and after commands" };
+        var quick = new Option<bool>("--quick") { Description = "Skip the before and after commands" };
         var lockTimeout = LockTimeoutOption();
         command.Arguments.Add(services);
         command.Options.Add(quick);
         command.Options.Add(lockTimeout);
+        var verbosity = VerbosityOptions.AddTo(command);
         command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
         {
             Services = parsed.GetValue(services) ?? [],
             Quick = parsed.GetValue(quick),
             LockTimeout = TimeSpan.FromSeconds(parsed.GetValue(lockTimeout)),
-        }, stop: false, cancellationToken));
+        }, stop: false, verbosity.Of(parsed), cancellationToken));
     }
 
     public static Command Stop(Option<string?> manifestOption, CliConsole console)
@@ -52,19 +77,23 @@ internal static class DeployCommands
         var services = ServiceArgument.Create("Services to stop (default: all)");
         var lockTimeout = LockTimeoutOption();
         var command = new Command("stop", "Stop the services: their stop command, or SIGTERM, then SIGKILL after stop_timeout") { services, lockTimeout };
+        var verbosity = VerbosityOptions.AddTo(command);
         command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
         {
             Services = parsed.GetValue(services) ?? [],
             LockTimeout = TimeSpan.FromSeconds(parsed.GetValue(lockTimeout)),
-        }, stop: true, cancellationToken));
+        }, stop: true, verbosity.Of(parsed), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string? manifestPath, DeployOptions options, bool stop, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliConsole console, string? manifestPath, DeployOptions options, bool stop, Verbosity verbosity, CancellationToken cancellationToken)
     {
-        var manifest = ManifestOption.Load(manifestPath, console);
-        var reporter = new DeployReporter(console);
+        var manifest = ManifestOption.Load(manifestPath, console, quiet: verbosity == Verbosity.Quiet);
+        var reporter = new DeployReporter(console, manifest, verbosity);
         var deployer = new Deployer(manifest, reporter.OnEvent);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var what = stop ? "stop" : "deploy";
         DeployResult result;
         try
         {
@@ -78,10 +107,10 @@ internal static class DeployCommands
             return ExitCodes.ServiceFailed;
         }
 
-        reporter.Summary(result);
+        reporter.Summary(what, result, clock.Elapsed);
         if (result.Interrupted)
         {
-            console.Error("interrupted: the steps that were running were stopped and nothing more was run; the table above says what was done. Run pbdeploy status to see what runs.");
+            console.Error("interrupted: the steps that were running were stopped and nothing more was run; the lines above say what was done. Run pbdeploy status to see what runs.");
             return ExitCodes.ServiceFailed;
         }
 
@@ -90,7 +119,7 @@ internal static class DeployCommands
             return ExitCodes.Success;
         }
 
-        console.Error($"{string.Join(", ", result.Failures.Select(f => f.Service).Distinct())}: failed; see above.");
+        console.Error(reporter.FailureLine(what, result, clock.Elapsed));
         return ExitCodes.ServiceFailed;
     }
 }

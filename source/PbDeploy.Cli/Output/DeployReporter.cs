@@ -1,20 +1,26 @@
 using System.Globalization;
 using PbDeploy.Deployment;
+using PbDeploy.Manifest;
 using Spectre.Console;
 
 namespace PbDeploy.Cli.Output;
 
 /// <summary>
-/// Renders deploy events as they come: a line per service and step, a spinner while waiting for readiness (on a
-/// terminal), then a summary table. Plain text when stdout is not a terminal.
+/// Renders deploy events as they come: a line per step that did something, one per failure (a service already failed
+/// or skipped is not reported again in the later phases), a spinner while waiting (on a terminal), then one closing
+/// line. <see cref="Verbosity.Quiet"/> keeps only the failures; <see cref="Verbosity.Verbose"/> adds every command,
+/// each wait and a table of every step. Plain text when stdout is not a terminal.
 /// </summary>
-internal sealed class DeployReporter(CliConsole console)
+internal sealed class DeployReporter(CliConsole console, DeployManifest manifest, Verbosity verbosity)
 {
+    private readonly HashSet<string> _failed = [];
     private StatusContext? _spinner;
+
+    private bool Verbose => verbosity == Verbosity.Verbose;
 
     public async Task<T> RunAsync<T>(string title, Func<Task<T>> work)
     {
-        if (!console.IsTerminal)
+        if (!console.IsTerminal || verbosity == Verbosity.Quiet)
         {
             return await work();
         }
@@ -37,31 +43,28 @@ internal sealed class DeployReporter(CliConsole console)
     {
         switch (e)
         {
-            case PhaseStarted started when _spinner is not null:
-                _spinner.Status(Markup.Escape(DeployText.Event(started)!));
+            case PhaseStarted or CommandStarted or Waiting:
+                Progress(e);
                 break;
-            case PhaseStarted:
+            case CommandFinished finished when Verbose:
+                Line(finished.Service, Markup.Escape(string.Create(
+                    CultureInfo.InvariantCulture, $"{finished.Kind}: {finished.Result.Exit} after {finished.Result.Duration.TotalSeconds:0.00} s")));
                 break;
-            case CommandStarted command:
-                Line(command.Service!, $"[grey]{Markup.Escape(command.Kind)}:[/] {Markup.Escape(command.Command)}");
-                break;
-            case TemplatesRendered rendered:
+            case TemplatesRendered rendered when verbosity != Verbosity.Quiet:
                 foreach (var line in DeployText.Rendered(rendered))
                 {
-                    Line(rendered.Service!, Markup.Escape(line));
+                    Line(rendered.Service, Markup.Escape(line));
                 }
 
                 break;
-            case Waiting waiting when _spinner is not null:
-                _spinner.Status($"{Markup.Escape(waiting.Service!)}: {Markup.Escape(DeployText.Event(waiting)!)}");
-                break;
-            case WaitingForLock or Waiting:
+            case WaitingForLock:
+                // Even when quiet: it explains a wait of up to --lock-timeout.
                 Line(e.Service, Markup.Escape(DeployText.Event(e)!));
                 break;
             case DeployWarning warning:
                 console.Warning(warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
                 break;
-            case ServiceFinished finished:
+            case ServiceFinished finished when Shows(finished.Outcome):
                 Finished(finished.Outcome);
                 break;
             default:
@@ -69,20 +72,86 @@ internal sealed class DeployReporter(CliConsole console)
         }
     }
 
-    public void Summary(DeployResult result)
+    /// <summary>The closing line, on stdout when all went well; a failed run says it in its error line instead (see <see cref="FailureLine"/>).</summary>
+    public void Summary(string what, DeployResult result, TimeSpan elapsed)
     {
-        if (result.Outcomes.Count == 0)
+        var outcomes = Visible(result.Outcomes).ToList();
+        if (Verbose && outcomes.Count > 0)
+        {
+            Table(outcomes);
+        }
+
+        if (result.Succeeded)
+        {
+            console.Out.WriteLine(DeployText.Summary(what, outcomes, elapsed));
+        }
+    }
+
+    /// <summary>The error line of a failed run: which services failed and which were not run, and what the others did.</summary>
+    public string FailureLine(string what, DeployResult result, TimeSpan elapsed) =>
+        $"{DeployText.Summary(what, Visible(result.Outcomes), elapsed)}; see above.";
+
+    /// <summary>A step the normal view shows: one that did something, or the first failure or skip of a service.</summary>
+    private bool Shows(ServiceOutcome outcome)
+    {
+        if (!Exists(outcome))
+        {
+            return false;
+        }
+
+        if (outcome.IsFailure)
+        {
+            // One message per failure: a service that failed in before is not reported again as skipped in start/restart and after.
+            return _failed.Add(outcome.Service) && (outcome.Action == ServiceAction.Failed || verbosity != Verbosity.Quiet);
+        }
+
+        return verbosity != Verbosity.Quiet;
+    }
+
+    /// <summary>The outcomes worth a row: each service's first failure or skip only, and no step the service does not have.</summary>
+    private IEnumerable<ServiceOutcome> Visible(IEnumerable<ServiceOutcome> outcomes)
+    {
+        var failed = new HashSet<string>();
+        return outcomes.Where(o => Exists(o) && (!o.IsFailure || failed.Add(o.Service)));
+    }
+
+    /// <summary>False for a step that does not exist: nothing to do, or a skipped <c>before</c> or <c>after</c> of a service that has none.</summary>
+    private bool Exists(ServiceOutcome outcome) => outcome.Action switch
+    {
+        ServiceAction.Nothing => false,
+        ServiceAction.Skipped when outcome.Phase == Phase.Before => Service(outcome)?.Before.Count != 0,
+        ServiceAction.Skipped when outcome.Phase == Phase.After => Service(outcome)?.After.Count != 0,
+        _ => true,
+    };
+
+    private ServiceDefinition? Service(ServiceOutcome outcome) => manifest.Services.FirstOrDefault(s => s.Name == outcome.Service);
+
+    /// <summary>What runs now: in the spinner on a terminal, and a command or a wait as a line of its own when verbose.</summary>
+    private void Progress(DeployEvent e)
+    {
+        if (DeployText.Event(e) is not { } text)
         {
             return;
         }
 
+        // Not a phase as a line: it names every selected service, most of which may have nothing to do in it.
+        if (Verbose && e is not PhaseStarted)
+        {
+            Line(e.Service, Markup.Escape(text));
+        }
+
+        _spinner?.Status(Markup.Escape(e.Service is null ? text : $"{e.Service}: {text}"));
+    }
+
+    private void Table(List<ServiceOutcome> outcomes)
+    {
         var table = new Table().AddColumns("service", "phase", "result", "pid", "time");
         if (!console.IsTerminal)
         {
             table.Border(TableBorder.Ascii);
         }
 
-        foreach (var outcome in result.Outcomes.Where(o => o.Action != ServiceAction.Nothing))
+        foreach (var outcome in outcomes)
         {
             _ = table.AddRow(
                 Markup.Escape(outcome.Service),

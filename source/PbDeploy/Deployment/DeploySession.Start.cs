@@ -111,7 +111,7 @@ internal sealed partial class DeploySession
     /// </summary>
     private async Task<Readiness> WaitUntilReadyAsync(ServiceDefinition service, int? child, Provenance ours, CancellationToken cancellationToken)
     {
-        var what = service.Port is { } port ? $"port {port} to listen" : $"pidfile {service.Pidfile} to name a live process";
+        var what = DeployText.Awaited(_manifest, service);
         _raise(new Waiting(service.Name, what, service.StartTimeout));
         var ready = await Poll.UntilAsync(
             () =>

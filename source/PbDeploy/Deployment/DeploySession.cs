@@ -105,7 +105,7 @@ internal sealed partial class DeploySession : IDisposable
             outcome = outcome with { Duration = clock.Elapsed };
             if (outcome.IsFailure)
             {
-                _ = _blocked.TryAdd(service.Name, outcome.Action == ServiceAction.Failed ? $"'{service.Name}' failed in {phase}" : outcome.Message!);
+                _ = _blocked.TryAdd(service.Name, outcome.Action == ServiceAction.Failed ? $"not run: '{service.Name}' failed in {DeployText.Phase(phase)}" : outcome.Message!);
             }
 
             if (phase == Phase.StartOrRestart)
@@ -142,7 +142,7 @@ internal sealed partial class DeploySession : IDisposable
 
         if (_blocked.TryGetValue(service.Name, out var own))
         {
-            return $"not run: {own}";
+            return own; // already "not run: ..."
         }
 
         var failedDependency = Dependencies(service).FirstOrDefault(_blocked.ContainsKey);

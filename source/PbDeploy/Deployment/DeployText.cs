@@ -1,4 +1,6 @@
 using System.Globalization;
+using PbDeploy.Manifest;
+using PbDeploy.Status;
 
 namespace PbDeploy.Deployment;
 
@@ -31,8 +33,8 @@ public static class DeployText
             ServiceAction.NotRunning => "not running",
             ServiceAction.CommandsRan => $"{Phase(outcome.Phase)} done",
             ServiceAction.Nothing => null,
-            ServiceAction.Failed => $"FAILED in {Phase(outcome.Phase)}: {outcome.Message}",
-            ServiceAction.Skipped => $"skipped {Phase(outcome.Phase)}: {outcome.Message}",
+            ServiceAction.Failed => $"FAILED in {Phase(outcome.Phase)}: {WithoutPhase(outcome.Phase, outcome.Message)}",
+            ServiceAction.Skipped => $"skipped {Phase(outcome.Phase)}: {WithoutNotRun(outcome.Message)}",
             _ => outcome.Action.ToString(),
         };
     }
@@ -95,9 +97,81 @@ public static class DeployText
     /// <param name="outcomes">Its outcomes.</param>
     public static string? Failures(string what, IEnumerable<ServiceOutcome> outcomes)
     {
-        var failures = outcomes.Where(o => o.IsFailure).ToList();
+        // One reason per service: the failure itself, not the later phases it was then skipped in.
+        var failures = outcomes.Where(o => o.IsFailure).GroupBy(o => o.Service).Select(g => g.First()).ToList();
         return failures.Count == 0
             ? null
             : $"PbDeploy {what} failed: {string.Join("; ", failures.Select(f => $"{f.Service}: {f.Message}"))}";
+    }
+
+    /// <summary>
+    /// One line that closes a run, service by service: <c>deploy done in 1.2 s: 7 restarted, 13 left running</c>, or
+    /// <c>deploy failed in 0.6 s: db failed in before; app, web not run; 1 started</c>.
+    /// </summary>
+    /// <param name="what">What ran: <c>deploy</c>, <c>stop</c> or a phase's words.</param>
+    /// <param name="outcomes">Its outcomes (those of steps that do exist: see <see cref="ServiceAction.Nothing"/>).</param>
+    /// <param name="elapsed">How long it took.</param>
+    public static string Summary(string what, IEnumerable<ServiceOutcome> outcomes, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(what);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var services = outcomes.Where(o => o.Action != ServiceAction.Nothing).GroupBy(o => o.Service).ToList();
+        var failed = new List<string>();
+        var notRun = new List<string>();
+        var done = new List<ServiceAction>();
+        foreach (var service in services)
+        {
+            if (service.FirstOrDefault(o => o.Action == ServiceAction.Failed) is { } failure)
+            {
+                failed.Add($"{service.Key} failed in {Phase(failure.Phase)}");
+            }
+            else if (service.FirstOrDefault(o => o.Action == ServiceAction.Skipped) is { } skip)
+            {
+                notRun.Add(service.All(o => o.IsFailure) ? service.Key : $"{service.Key}'s {Phase(skip.Phase)}");
+            }
+            else
+            {
+                // What a reader wants to know of a service: what became of its process; else that its commands ran.
+                done.Add(service.Select(o => o.Action).FirstOrDefault(a => a != ServiceAction.CommandsRan, ServiceAction.CommandsRan));
+            }
+        }
+
+        var counts = string.Join(", ", done.CountBy(a => a).OrderBy(c => c.Key).Select(c => $"{c.Value} {Action(c.Key)}"));
+        var parts = failed.ToList();
+        if (notRun.Count > 0)
+        {
+            parts.Add($"{string.Join(", ", notRun)} not run");
+        }
+
+        if (counts.Length > 0)
+        {
+            parts.Add(counts);
+        }
+
+        var time = string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s");
+        var result = failed.Count + notRun.Count > 0 ? "failed" : "done";
+        return $"{what} {result} in {time}: {(parts.Count == 0 ? "nothing to do" : string.Join("; ", parts))}";
+    }
+
+    /// <summary>
+    /// What readiness waits for, with the pidfile's real path (rendered, relative to the project's folder):
+    /// <c>port 8000 to listen</c>, <c>pidfile /srv/site/run/app.pid to name a live process</c>.
+    /// </summary>
+    internal static string Awaited(DeployManifest manifest, ServiceDefinition service) => service.Port is { } port
+        ? string.Create(CultureInfo.InvariantCulture, $"port {port} to listen")
+        : $"pidfile {StatusReader.PidfilePath(manifest, service)} to name a live process";
+
+    /// <summary>A failure's reason without the phase a line that says <c>FAILED in before</c> already names: <c>command failed ...</c>, not <c>before command failed ...</c>.</summary>
+    private static string? WithoutPhase(Phase phase, string? message)
+    {
+        var named = $"{Phase(phase)} command ";
+        return message is not null && message.StartsWith(named, StringComparison.Ordinal) ? message[(named.Length - "command ".Length)..] : message;
+    }
+
+    /// <summary>A skip's reason without the <c>not run: </c> its message starts with, for a line that already says <c>skipped</c>.</summary>
+    private static string? WithoutNotRun(string? message)
+    {
+        const string notRun = "not run: ";
+        return message is not null && message.StartsWith(notRun, StringComparison.Ordinal) ? message[notRun.Length..] : message;
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class GunicornBehindNginxTests
         ConfigureNginxGunicorn(manifest, appPort, nginxPort, "Hello");
 
         // Deploy: app first (nginx depends on it), both daemonize themselves.
-        var deploy = await Pbdeploy.RunAsync("--manifest", manifest);
+        var deploy = await Pbdeploy.RunAsync("--verbose", "--manifest", manifest);
         deploy.ExitCode.ShouldBe(0, deploy.Stdout + deploy.Stderr);
         var app = await StatusAsync(manifest, "app");
         var nginx = await StatusAsync(manifest, "nginx");

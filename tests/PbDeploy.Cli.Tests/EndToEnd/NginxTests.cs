@@ -30,7 +30,7 @@ public sealed class NginxTests
 
         // Redeploy with another greeting: the template is rendered again and nginx reloads on SIGHUP, same master.
         ConfigureNginxGunicorn(manifest, appPort, nginxPort, "Bonjour");
-        var redeploy = await Pbdeploy.RunAsync("deploy", "nginx", "--manifest", manifest);
+        var redeploy = await Pbdeploy.RunAsync("deploy", "nginx", "--verbose", "--manifest", manifest);
         redeploy.ExitCode.ShouldBe(0, redeploy.Stdout + redeploy.Stderr);
         redeploy.Stdout.ShouldContain($"nginx: restart: kill -s HUP {started.Pid}");
         redeploy.Stdout.ShouldContain($"nginx: restarted, pid {started.Pid} → {started.Pid}");

@@ -31,13 +31,13 @@ public sealed class PidfileServiceTests
             }
             """);
 
-        var deploy = await Pbdeploy.RunAsync("--manifest", manifest);
+        var deploy = await Pbdeploy.RunAsync("--verbose", "--manifest", manifest);
         deploy.ExitCode.ShouldBe(0, deploy.Stdout + deploy.Stderr);
         deploy.Stderr.ShouldBeEmpty();
         var first = await StatusAsync(manifest, "svc");
         first.ShouldBe(new ServiceView("svc", null, "run/svc.pid", "running", ReadPidfile(pidfile), first.Pids));
         first.Pids.ShouldBe([first.Pid!.Value]);
-        deploy.Stdout.ShouldContain($"svc: waiting for pidfile run/svc.pid to name a live process");
+        deploy.Stdout.ShouldContain($"svc: waiting for pidfile {pidfile} to name a live process");
         deploy.Stdout.ShouldContain($"svc: started, pid {first.Pid}");
         var firstPort = await PortOf(dir, first.Pid.Value);
         (await ReadAllAsync(firstPort)).ShouldBe($"pid {first.Pid}\n");
