@@ -185,7 +185,7 @@ internal sealed partial class DeploySession
             && NotOurs(service, status, Provenance.SpawnedAs(result.Pid)) is null)
         {
             var warning = $"its start command has not exited after its start_timeout of {timeout} s, but {what} (pid {status.Pid}, " +
-                $"the command's own process): kept running, its output going to {context.LogPath}. A start command that runs the server in the " +
+                $"started by that command): kept running, its output going to {context.LogPath}. A start command that runs the server in the " +
                 "foreground is a \"daemonizes\": false service: set it, and PbDeploy backgrounds the server in a session of its own";
             _raise(new DeployWarning(service.Name, warning));
             return Outcome(service, phase, ServiceAction.Started) with { Pid = status.Pid, Message = warning };

@@ -27,7 +27,7 @@ public sealed class BoundTests
         var warning = scene.Events.OfType<DeployWarning>().ShouldHaveSingleItem();
         warning.Service.ShouldBe("web");
         warning.Message.ShouldBe(
-            $"its start command has not exited after its start_timeout of 2 s, but port {port} listens (pid {pid}, the command's own process): kept running, " +
+            $"its start command has not exited after its start_timeout of 2 s, but port {port} listens (pid {pid}, started by that command): kept running, " +
             $"its output going to {log}. A start command that runs the server in the foreground is a \"daemonizes\": false service: set it, and PbDeploy " +
             "backgrounds the server in a session of its own");
         outcome.Message.ShouldBe(warning.Message);
