@@ -110,7 +110,7 @@ internal sealed partial class DeploySession
             return CommandFailed(service, phase, CommandKinds.Restart, result) with { OldPid = before.Pid };
         }
 
-        var ready = await WaitUntilReadyAsync(service, child: null, ours, cancellationToken, master).ConfigureAwait(false);
+        var ready = await WaitUntilReadyAsync(service, child: null, ours, cancellationToken, new RestartWatch(master, result.Pid)).ConfigureAwait(false);
         if (ready.Gone && !service.Daemonizes)
         {
             // The restart command stopped it (kill {pid}): start it again, as a stopped service is started.
@@ -178,7 +178,7 @@ internal sealed partial class DeploySession
         const Phase phase = Phase.StartOrRestart;
         var service = context.Service;
         var timeout = Seconds(service.StartTimeout);
-        var what = service.Port is { } port ? $"port {port} listens" : $"its pidfile names a live process";
+        var what = service.Port is { } port ? $"port {port} listens" : "its pidfile names a live process";
         if (ShellCommand.TryReap(result.Pid) is null
             && (service.Port is not { } listening || _finder.IsListening(listening))
             && CurrentStatus(service) is { State: ServiceState.Running } status
@@ -216,6 +216,9 @@ internal sealed partial class DeploySession
     /// <summary>How long a daemonizing service may have nothing running after its restart command before that fails (a server the command backgrounds may take a moment to bind).</summary>
     private static readonly TimeSpan GoneGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>What a restart command restarted: the master as it was before (null when it was already gone), and the command's process group.</summary>
+    private sealed record RestartWatch(ProcessInfo? Master, int CommandGroup);
+
     private sealed record Readiness(ServiceStatus? Status, ExitStatus? Exit, string? Failure)
     {
         /// <summary>After a restart command: the old master is gone and nothing took its place.</summary>
@@ -225,16 +228,18 @@ internal sealed partial class DeploySession
     /// <summary>
     /// Polls until the service is ready: its port listens, or its pidfile names a live pid, and every holder is
     /// <paramref name="ours"/>. Fails at once when another project's process holds the port meanwhile (or one pbdeploy
-    /// cannot see), and early when <paramref name="child"/> exits first. After a restart command (<paramref name="restarted"/>,
-    /// the master it restarted): the same master counts once it has stayed alive a moment (a <c>kill {pid}</c> takes a
-    /// moment to land), and a master gone with nothing in its place is <see cref="Readiness.Gone"/>: at once for a
-    /// <c>daemonizes: false</c> service (to be started again), after <see cref="GoneGrace"/> otherwise.
+    /// cannot see), and early when <paramref name="child"/> exits first. After a restart command (<paramref name="restart"/>):
+    /// the same master counts once it has stayed alive a moment (a <c>kill {pid}</c> takes a moment to land), and a master
+    /// gone with nothing in its place (nothing listens, and nothing the command started is left in its process group)
+    /// is <see cref="Readiness.Gone"/>: at once for a <c>daemonizes: false</c> service (to be started again), after
+    /// <see cref="GoneGrace"/> otherwise (a server the command daemonized has left its group, and may take a moment to bind).
     /// </summary>
     private async Task<Readiness> WaitUntilReadyAsync(
-        ServiceDefinition service, int? child, Provenance ours, CancellationToken cancellationToken, ProcessInfo? restarted = null)
+        ServiceDefinition service, int? child, Provenance ours, CancellationToken cancellationToken, RestartWatch? restart = null)
     {
         var what = service.Port is { } port ? $"port {port} to listen" : $"pidfile {service.Pidfile} to name a live process";
         _raise(new Waiting(service.Name, what, service.StartTimeout));
+        var restarted = restart?.Master;
         Stopwatch? sameSince = null, goneSince = null;
         var ready = await Poll.UntilAsync(
             () =>
@@ -259,7 +264,7 @@ internal sealed partial class DeploySession
                 }
 
                 sameSince = null;
-                if (restarted is not null && !Signals.IsAlive(restarted))
+                if (restarted is not null && !Signals.IsAlive(restarted) && !Signals.GroupExists(restart!.CommandGroup))
                 {
                     goneSince ??= Stopwatch.StartNew();
                     return !service.Daemonizes || goneSince.Elapsed >= GoneGrace ? GoneAfterRestart(service, restarted.Pid) : null;
