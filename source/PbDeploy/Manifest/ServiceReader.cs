@@ -5,7 +5,7 @@ namespace PbDeploy.Manifest;
 /// <summary>Reads and validates the settings of one service, token by token (no reflection).</summary>
 internal sealed class ServiceReader(List<ManifestWarning> warnings)
 {
-    /// <summary>The longest <c>start_timeout</c> or <c>stop_timeout</c>: a day.</summary>
+    /// <summary>The longest <c>start_timeout</c>, <c>stop_timeout</c> or <c>command_timeout</c>: a day.</summary>
     public const double MaxTimeoutSeconds = 86400;
 
     /// <summary>The service settings; any other key of a service is a template variable.</summary>
