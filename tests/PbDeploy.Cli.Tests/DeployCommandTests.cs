@@ -133,6 +133,33 @@ public sealed class DeployCommandTests
         (await Pbdeploy.RunAsync("stop", "--manifest", manifest)).ExitCode.ShouldBe(0);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Stop_while_a_deploy_holds_the_lock_says_whose_deploy_it_waits_for_and_how_long_it_has_run()
+    {
+        using var dir = new TempDirectory();
+        var port = TestService.FreePort();
+        using var cleanup = new PortCleanup(port);
+        var manifest = Manifest(dir, $$"""
+            "web": { "port": {{port}}, "start": "exec {python} {script} --port {port}", "daemonizes": false, "before": "touch {project_dir}/busy; i=0; while [ ! -e {project_dir}/go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done" }
+            """);
+        var deploy = Task.Run(() => Pbdeploy.RunAsync("--manifest", manifest));
+        try
+        {
+            await Wait.Until(() => File.Exists(dir.Combine("busy")), TimeSpan.FromSeconds(60), "the deploy to run its before command");
+
+            var stop = await Pbdeploy.RunAsync("stop", "--manifest", manifest, "--lock-timeout", "1");
+
+            stop.ExitCode.ShouldBe(1, stop.Stdout + stop.Stderr);
+            stop.Stdout.ShouldContain($"waiting for the deploy of pid {Environment.ProcessId}, running for ");
+            stop.Stderr.ShouldContain($"another deploy of {manifest} is running (pid {Environment.ProcessId}, running for ");
+        }
+        finally
+        {
+            File.WriteAllText(dir.Combine("go"), "");
+            _ = await deploy;
+        }
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 }

@@ -48,6 +48,27 @@ public sealed partial class ImportCommandTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Import_says_which_services_a_redeploy_would_leave_running()
+    {
+        using var dir = new TempDirectory();
+        var settings = dir.Write("settings_deploy.py", """
+            SERVICES = {
+                "web": {"port": 8000, "start": "true", "restart": "kill -s HUP {pid}"},
+                "api": {"port": 8001, "start": "python3 -m http.server {port}", "daemonizes": False},
+            }
+            """);
+
+        var result = await Pbdeploy.RunAsync("import", settings);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        var warnings = result.Stdout.Split('\n').Where(l => l.Contains("a redeploy leaves it running", StringComparison.Ordinal)).ToList();
+        warnings.ShouldBe(
+        [
+            "  - warning: api has no 'restart', so a redeploy leaves it running (as pbdeploy 1.2 did) and its old build keeps serving; add \"restart\": true to have PbDeploy stop and start it on each deploy",
+        ]);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Import_refuses_to_overwrite_without_force()
     {
         using var dir = new TempDirectory();

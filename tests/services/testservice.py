@@ -15,6 +15,7 @@ testservice.py [options]
   --zombie          fork a child that listens and writes the state, then exits; the parent never reaps it
   --hup-reload      on SIGHUP, fork new workers and stop the old ones (the master keeps its pid)
   --client PORT     also keep a client connection open to 127.0.0.1:PORT
+  --build B         serve "pid PID build B" (which build of an app serves)
 Serves every connection a line "pid PID\n" and closes it.
 """
 import argparse, json, os, signal, socket, sys, time
@@ -44,6 +45,9 @@ def listen(host, port):
     return socks, port
 
 
+BUILD = None
+
+
 def serve(socks):
     import select
     while True:
@@ -51,7 +55,7 @@ def serve(socks):
         for s in ready:
             try:
                 c, _ = s.accept()
-                c.sendall(("pid %d\n" % os.getpid()).encode())
+                c.sendall(("pid %d%s\n" % (os.getpid(), "" if BUILD is None else " build " + BUILD)).encode())
                 c.close()
             except OSError:
                 pass
@@ -101,7 +105,10 @@ def main():
     p.add_argument("--orphan-workers", action="store_true")
     p.add_argument("--setsid", action="store_true")
     p.add_argument("--drop-to", type=int, help="after binding, become this uid and gid (a server that binds as root)")
+    p.add_argument("--build")
     a = p.parse_args()
+    global BUILD
+    BUILD = a.build
     if a.setsid:
         os.setsid()
 

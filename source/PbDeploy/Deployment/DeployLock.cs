@@ -153,9 +153,21 @@ internal sealed class DeployLock : IDisposable
         var started = self is null ? DateTime.UtcNow : ProcessClock.StartedUtc(self);
         var commandLine = string.Join(' ', Environment.GetCommandLineArgs());
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"pid {Environment.ProcessId}, started {started:yyyy-MM-dd HH:mm:ss}Z, uid {NativeFile.Euid} ({Environment.UserName}): {commandLine}\n{self?.StartTicks}\n");
+            $"pid {Environment.ProcessId}, started {started:yyyy-MM-dd HH:mm:ss}Z, uid {NativeFile.Euid} ({Environment.UserName}): {commandLine}\n{self?.StartTicks}\n{Environment.TickCount64}\n");
         _ = Libc.ftruncate(fd, 0);
         _ = NativeFile.WriteAll(fd, Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary><c>3 min 12 s</c>, <c>45 s</c>, <c>2 h 5 min</c>.</summary>
+    internal static string Duration(TimeSpan time)
+    {
+        var seconds = (long)time.TotalSeconds;
+        return seconds switch
+        {
+            < 60 => string.Create(CultureInfo.InvariantCulture, $"{seconds} s"),
+            < 3600 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60} min {seconds % 60} s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600} h {seconds % 3600 / 60} min"),
+        };
     }
 
     /// <summary>
@@ -181,9 +193,18 @@ internal sealed class DeployLock : IDisposable
 
             var comma = lines[0].IndexOf(',', StringComparison.Ordinal);
             var pid = comma > 4 && int.TryParse(lines[0].AsSpan(4, comma - 4), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
-            return ProcFs.ReadStat(pid) is { IsZombie: false } running && running.StartTicks.ToString(CultureInfo.InvariantCulture) == lines[1].Trim()
-                ? lines[0].Trim()
-                : $"holder unknown: the lock says '{lines[0].Trim()}', which no longer runs";
+            if (ProcFs.ReadStat(pid) is not { IsZombie: false } running || running.StartTicks.ToString(CultureInfo.InvariantCulture) != lines[1].Trim())
+            {
+                return $"holder unknown: the lock says '{lines[0].Trim()}', which no longer runs";
+            }
+
+            // Milliseconds since boot when the lock was taken: the same clock in every process, and no wall clock to be set back.
+            var since = lines.Length > 2 && long.TryParse(lines[2].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var taken) ? taken : (long?)null;
+            var who = lines[0].Trim();
+            var rest = who[(comma + 1)..].TrimStart();
+            return since is { } t
+                ? $"pid {pid}, running for {Duration(TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - t)))} ({rest})"
+                : who;
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PbDeploy.Manifest;
 using PbDeploy.Processes;
+using PbDeploy.Status;
 
 namespace PbDeploy.Deployment;
 
@@ -20,6 +21,16 @@ internal sealed partial class DeploySession
             return Outcome(service, phase, ServiceAction.NotRunning);
         }
 
+        return await StopRunningAsync(service, status, phase, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops a service found running (for <c>pbdeploy stop</c>, and for <c>"restart": true</c> in <paramref name="phase"/>
+    /// StartOrRestart): its <c>stop</c> command or SIGTERM to the tops of its process trees, then, after
+    /// <c>stop_timeout</c>, SIGKILL to what is left of the very processes found.
+    /// </summary>
+    private async Task<ServiceOutcome> StopRunningAsync(ServiceDefinition service, ServiceStatus status, Phase phase, CancellationToken cancellationToken)
+    {
         if (Signals.Describe(status.Pid!.Value) is not { } master)
         {
             return Directory.Exists("/proc/self")

@@ -201,7 +201,7 @@ internal sealed partial class DeploySession : IDisposable
     {
         var leftAlone = _startOutcomes.TryGetValue(service.Name, out var started)
             ? started == ServiceAction.LeftRunning
-            : _initial[service.Name].State == ServiceState.Running && service.Restart is null;
+            : _initial[service.Name].State == ServiceState.Running && service.LeftRunning;
         if (leftAlone)
         {
             return Outcome(service, phase, ServiceAction.Nothing) with { Message = "left running without a restart command: no commands run" };
@@ -238,7 +238,8 @@ internal sealed partial class DeploySession : IDisposable
         CheckWorkingDirectory(context);
         _raise(new CommandStarted(context.Service.Name, phase, kind, command));
         var result = await ShellCommand.RunAsync(
-            command, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, log, cancellationToken).ConfigureAwait(false);
+            command, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, log, context.Service.CommandTimeout, leaveRunningOnTimeout: false, cancellationToken)
+            .ConfigureAwait(false);
         _raise(new CommandFinished(context.Service.Name, phase, kind, result));
         return result;
     }
@@ -288,7 +289,7 @@ internal sealed partial class DeploySession : IDisposable
         Outcome(service, phase, ServiceAction.Failed) with { Message = message, Output = output };
 
     private static ServiceOutcome CommandFailed(ServiceDefinition service, Phase phase, string kind, CommandResult result) =>
-        Failed(service, phase, $"{kind} command failed with {result.Exit}: {result.Command}", ShellCommand.LastLines(result.Output, 20));
+        Failed(service, phase, result.TimedOut ? TimedOut(service, kind, result) : $"{kind} command failed with {result.Exit}: {result.Command}", ShellCommand.LastLines(result.Output, 20));
 
     private static string Foreign(ServiceStatus status) => status.Refusal is { } refusal
         ? $"{refusal}." // a process pbdeploy sees but never signals (init, itself, an ancestor, a kernel thread)

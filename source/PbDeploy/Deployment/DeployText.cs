@@ -28,7 +28,7 @@ public static class DeployText
         {
             ServiceAction.Started => $"started, pid {outcome.Pid}",
             ServiceAction.Restarted => $"restarted, pid {outcome.OldPid} → {outcome.Pid}",
-            ServiceAction.LeftRunning => $"left running, pid {outcome.Pid} (no restart command)",
+            ServiceAction.LeftRunning => outcome.Message is { } why ? $"left running, pid {outcome.Pid} ({why})" : $"left running, pid {outcome.Pid} (no restart command)",
             ServiceAction.Stopped => $"stopped, pid {outcome.OldPid}{(outcome.Message is null ? "" : $" ({outcome.Message})")}",
             ServiceAction.NotRunning => "not running",
             ServiceAction.CommandsRan => $"{Phase(outcome.Phase)} done",
@@ -77,7 +77,9 @@ public static class DeployText
         PhaseStarted started => $"{Phase(started.Phase)}: {string.Join(", ", started.Services)}",
         CommandStarted command => $"{command.Kind}: {command.Command}",
         Waiting waiting => string.Create(CultureInfo.InvariantCulture, $"waiting for {waiting.What} (up to {waiting.Timeout.TotalSeconds:0.##} s)"),
-        WaitingForLock locked => $"waiting for another deploy of this project ({locked.Holder}) to release {locked.LockPath}",
+        WaitingForLock locked => locked.Holder.StartsWith("pid ", StringComparison.Ordinal)
+            ? $"waiting for the deploy of {locked.Holder} to release {locked.LockPath}"
+            : $"waiting for another deploy of this project ({locked.Holder}) to release {locked.LockPath}",
         DeployWarning warning => warning.Message,
         _ => null,
     };

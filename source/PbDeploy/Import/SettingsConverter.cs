@@ -216,6 +216,13 @@ internal static partial class SettingsConverter
                 + "and SIGKILLs its process group after stop_timeout (10 s)");
         }
 
+        if (service["restart"] is null)
+        {
+            // One line per service, not merged with the others': each is a service whose old build keeps serving.
+            notes.Add(null, $"warning: {name} has no 'restart', so a redeploy leaves it running (as pbdeploy 1.2 did) and its old build keeps serving; "
+                + "add \"restart\": true to have PbDeploy stop and start it on each deploy");
+        }
+
         if (service["daemonizes"]?.GetValueKind() == JsonValueKind.False)
         {
             notes.Add(name, $"daemonizes: False: PbDeploy starts the process detached (its own session, stdin from /dev/null) and appends its output to "

@@ -19,8 +19,20 @@ public sealed record ServiceDefinition
     /// <summary>The command that starts the service.</summary>
     public required TemplateString Start { get; init; }
 
-    /// <summary>The command that restarts a running service, or null to leave a running service alone.</summary>
+    /// <summary>The command that restarts a running service, or null (see <see cref="RestartsByStopAndStart"/>).</summary>
     public TemplateString? Restart { get; init; }
+
+    /// <summary>
+    /// True for <c>"restart": true</c>: a running service is stopped (as <c>pbdeploy stop</c> does) and started again,
+    /// as <c>systemctl restart</c> does. False with no <see cref="Restart"/> command: a running service is left alone.
+    /// </summary>
+    public bool RestartsByStopAndStart { get; init; }
+
+    /// <summary>True when a running service is left alone on a deploy: it has neither a restart command nor <c>"restart": true</c>.</summary>
+    public bool LeftRunning => Restart is null && !RestartsByStopAndStart;
+
+    /// <summary>How long a <c>before</c>, <c>after</c>, <c>restart</c> or <c>stop</c> command may run before its process group is stopped (default 10 min).</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The command that stops the service, or null for SIGTERM then SIGKILL.</summary>
     public TemplateString? Stop { get; init; }

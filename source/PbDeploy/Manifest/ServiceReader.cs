@@ -5,14 +5,14 @@ namespace PbDeploy.Manifest;
 /// <summary>Reads and validates the settings of one service, token by token (no reflection).</summary>
 internal sealed class ServiceReader(List<ManifestWarning> warnings)
 {
-    /// <summary>The longest <c>start_timeout</c> or <c>stop_timeout</c>: a day.</summary>
+    /// <summary>The longest <c>start_timeout</c>, <c>stop_timeout</c> or <c>command_timeout</c>: a day.</summary>
     public const double MaxTimeoutSeconds = 86400;
 
     /// <summary>The service settings; any other key of a service is a template variable.</summary>
     public static readonly IReadOnlyList<string> Settings =
     [
         "port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
-        "env", "depends_on", "start_timeout", "stop_timeout",
+        "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout",
     ];
 
     /// <summary>Variables every service has: a key of that name would be ambiguous.</summary>
@@ -37,7 +37,8 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
         IReadOnlyList<TemplateSpec> templates = [];
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
         bool? daemonizes = null;
-        TimeSpan? startTimeout = null, stopTimeout = null;
+        TimeSpan? startTimeout = null, stopTimeout = null, commandTimeout = null;
+        var restartsByStopAndStart = false;
 
         foreach (var property in values.Properties)
         {
@@ -60,7 +61,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
                     start = ReadString(value, key);
                     break;
                 case "restart":
-                    restart = ReadString(value, key);
+                    (restart, restartsByStopAndStart) = ReadRestart(value, key);
                     break;
                 case "stop":
                     stop = ReadString(value, key);
@@ -95,6 +96,9 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
                 case "stop_timeout":
                     stopTimeout = ReadSeconds(value, key);
                     break;
+                case "command_timeout":
+                    commandTimeout = ReadSeconds(value, key);
+                    break;
                 default:
                     CheckExtraKey(property, path);
                     break;
@@ -126,6 +130,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
             Pidfile = pidfile,
             Start = start,
             Restart = restart,
+            RestartsByStopAndStart = restartsByStopAndStart,
             Stop = stop,
             Cwd = cwd,
             Log = log,
@@ -137,6 +142,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
             DependsOn = dependsOn,
             StartTimeout = startTimeout ?? TimeSpan.FromSeconds(30),
             StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10),
+            CommandTimeout = commandTimeout ?? TimeSpan.FromMinutes(10),
             Values = values,
             Location = service.Location,
         };
@@ -214,6 +220,22 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
         }
 
         return text;
+    }
+
+    /// <summary><c>restart</c>: a command, <c>true</c> (stop, then start) or <c>false</c> (the default: leave a running service alone).</summary>
+    private static (TemplateString? Command, bool StopAndStart) ReadRestart(ManifestValue value, string key)
+    {
+        if (value.Kind == ManifestValueKind.Boolean)
+        {
+            return (null, value.Boolean);
+        }
+
+        if (value.String is null)
+        {
+            throw Error(value, key, $"must be a command (a string), or true to stop and start the service, got {ManifestJson.Describe(value)}");
+        }
+
+        return (ReadString(value, key), false);
     }
 
     private static bool ReadBool(ManifestValue value, string key) =>

@@ -22,4 +22,10 @@ internal sealed record ProgramRequest(
 
     /// <summary>How long the program may run; after that its process group is stopped and <see cref="ProgramResult.TimedOut"/> is true.</summary>
     public TimeSpan Timeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// True: a program still running at <see cref="Timeout"/> is left running (its group is not stopped), for the
+    /// caller to keep or stop (<see cref="ProgramRun.StopGroupAsync"/> with <see cref="ProgramResult.Pid"/>).
+    /// </summary>
+    public bool LeaveRunningOnTimeout { get; init; }
 }

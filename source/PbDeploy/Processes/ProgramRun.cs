@@ -42,12 +42,18 @@ internal static class ProgramRun
         }
 
         var timedOut = exit is null;
+        if (timedOut && request.LeaveRunningOnTimeout)
+        {
+            DetachedChildren.Track(pid); // reaped once it exits, however long after this returns
+            return new ProgramResult(ExitStatus.Unknown, files.ReadOutput(), files.ReadError(), clock.Elapsed, TimedOut: true) { Pid = pid, StillRunning = true };
+        }
+
         if (timedOut)
         {
             exit = await StopGroupAsync(pid).ConfigureAwait(false) ?? ExitStatus.Unknown;
         }
 
-        return new ProgramResult(exit!, files.ReadOutput(), files.ReadError(), clock.Elapsed, timedOut);
+        return new ProgramResult(exit!, files.ReadOutput(), files.ReadError(), clock.Elapsed, timedOut) { Pid = pid };
     }
 
     /// <summary>

@@ -20,22 +20,37 @@ internal static class ShellCommand
     /// </summary>
     public static Task<CommandResult> RunAsync(
         string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        RunAsync(command, workingDirectory, environment, projectDir: null, log: null, cancellationToken);
+        RunAsync(command, workingDirectory, environment, projectDir: null, log: null, Timeout.InfiniteTimeSpan, leaveRunningOnTimeout: false, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="command"/> as <see cref="RunAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>
     /// does, with its output in a temporary file of the project's private <c>.pbdeploy</c> folder, or appended to
     /// <paramref name="log"/> when given (a start that backgrounds a server: the server keeps writing there, to a file
-    /// that stays). The result's output is what this command wrote.
+    /// that stays). The result's output is what this command wrote. Past <paramref name="timeout"/> its process group
+    /// is stopped (SIGTERM, then SIGKILL) and the result says <see cref="CommandResult.TimedOut"/>; or, with
+    /// <paramref name="leaveRunningOnTimeout"/>, it is left running for the caller to keep or stop.
     /// </summary>
     internal static async Task<CommandResult> RunAsync(
-        string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? projectDir, string? log, CancellationToken cancellationToken)
+        string command,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        string? projectDir,
+        string? log,
+        TimeSpan timeout,
+        bool leaveRunningOnTimeout,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var run = await ProgramRun.RunAsync(
-            new ProgramRequest(Shell, ["-c", command], workingDirectory, environment) { ProjectDir = projectDir, Log = log },
+            new ProgramRequest(Shell, ["-c", command], workingDirectory, environment)
+            {
+                ProjectDir = projectDir,
+                Log = log,
+                Timeout = timeout,
+                LeaveRunningOnTimeout = leaveRunningOnTimeout,
+            },
             cancellationToken).ConfigureAwait(false);
-        return new CommandResult(command, run.Exit, run.Output, run.Duration);
+        return new CommandResult(command, run.Exit, run.Output, run.Duration) { TimedOut = run.TimedOut, Pid = run.Pid, StillRunning = run.StillRunning };
     }
 
     /// <summary>

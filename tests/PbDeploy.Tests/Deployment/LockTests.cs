@@ -60,9 +60,12 @@ public sealed class LockTests
             var error = await Should.ThrowAsync<PbDeployException>(
                 () => scene.DeployAsync(new DeployOptions { LockTimeout = TimeSpan.FromMilliseconds(300) }));
 
-            error.Message.ShouldStartWith($"another deploy of {scene.ManifestPath} is running (pid {Environment.ProcessId}, started ");
+            error.Message.ShouldStartWith($"another deploy of {scene.ManifestPath} is running (pid {Environment.ProcessId}, running for ");
+            error.Message.ShouldContain(" s (started ");
             error.Message.ShouldContain($"still holds {DeployLock.PathFor(scene.ManifestPath)} after 0.3 s");
-            scene.Events.OfType<WaitingForLock>().ShouldHaveSingleItem().Holder.ShouldStartWith($"pid {Environment.ProcessId}, started ");
+            var waiting = scene.Events.OfType<WaitingForLock>().ShouldHaveSingleItem();
+            waiting.Holder.ShouldStartWith($"pid {Environment.ProcessId}, running for ");
+            DeployText.Event(waiting).ShouldStartWith($"waiting for the deploy of pid {Environment.ProcessId}, running for ");
             Owner(port).State.ShouldBe(PbDeploy.Processes.ServiceState.Stopped);
         }
 
@@ -146,7 +149,9 @@ public sealed class LockTests
             holder.ShouldContain($"Z, uid 0 (root): {string.Join(' ', Environment.GetCommandLineArgs())}\n");
 
             var error = await Should.ThrowAsync<DeployLockedException>(() => scene.DeployAsync(new DeployOptions { LockTimeout = TimeSpan.FromMilliseconds(200) }));
-            error.Message.ShouldStartWith($"another deploy of {scene.ManifestPath} is running ({holder[..holder.IndexOf('\n', StringComparison.Ordinal)]}) and still holds {lockPath}");
+            var who = holder[..holder.IndexOf('\n', StringComparison.Ordinal)]; // pid N, started ..., uid ...: command line
+            error.Message.ShouldStartWith($"another deploy of {scene.ManifestPath} is running (pid {Environment.ProcessId}, running for ");
+            error.Message.ShouldContain($" s ({who[(who.IndexOf(',', StringComparison.Ordinal) + 2)..]})) and still holds {lockPath}");
         }
 
         File.Exists(lockPath).ShouldBeFalse();

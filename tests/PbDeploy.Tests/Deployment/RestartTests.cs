@@ -69,7 +69,8 @@ public sealed class RestartTests
         outcome.Action.ShouldBe(ServiceAction.LeftRunning);
         outcome.OldPid.ShouldBe(pid);
         outcome.Pid.ShouldBe(pid);
-        outcome.Message.ShouldBe("running, and it has no restart command: left alone");
+        outcome.Message.ShouldBe("it has no restart; add \"restart\": true to replace it on each deploy");
+        DeployText.Outcome(outcome).ShouldBe($"left running, pid {pid} (it has no restart; add \"restart\": true to replace it on each deploy)");
         Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Nothing);
         Outcome(result, "web", Phase.After).Action.ShouldBe(ServiceAction.Nothing);
         result.Succeeded.ShouldBeTrue();

@@ -29,6 +29,26 @@ public sealed class PythonSettingsImporterTests
 
     private const string Simple = "SERVICES = {'web': {'port': 8000, 'start': 'true'}}\n";
 
+    [Fact(Timeout = 60_000)]
+    public async Task Import_warns_once_for_each_service_a_redeploy_would_leave_running()
+    {
+        using var dir = new TempDirectory();
+
+        var (_, notes, _) = await ImportAsync(dir, """
+            SERVICES = {
+                'web': {'port': 8000, 'start': 'true', 'restart': 'kill -HUP {pid}'},
+                'api': {'port': 8001, 'start': 'true', 'daemonizes': False},
+                'db': {'port': 8002, 'start': 'true', 'restart': None},
+            }
+            """);
+
+        notes.Where(n => n.StartsWith("warning: ", StringComparison.Ordinal)).ShouldBe(
+        [
+            "warning: api has no 'restart', so a redeploy leaves it running (as pbdeploy 1.2 did) and its old build keeps serving; add \"restart\": true to have PbDeploy stop and start it on each deploy",
+            "warning: db has no 'restart', so a redeploy leaves it running (as pbdeploy 1.2 did) and its old build keeps serving; add \"restart\": true to have PbDeploy stop and start it on each deploy",
+        ]);
+    }
+
     /// <summary>Python imports from the settings file's folder: in a folder as /tmp, another user's json.py ran as root.</summary>
     [Fact(Timeout = 60_000)]
     public async Task A_settings_file_in_a_folder_other_users_can_write_is_refused_before_python_runs_anything_of_theirs()

@@ -60,6 +60,34 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void Restart_true_is_the_built_in_stop_and_start_and_false_or_absent_leaves_a_running_service_alone()
+    {
+        using var dir = new TempDirectory();
+        var manifest = Load(dir, """
+            {
+              "services": {
+                "a": { "port": 8001, "start": "serve", "restart": true, "command_timeout": 90 },
+                "b": { "port": 8002, "start": "serve", "restart": false },
+                "c": { "port": 8003, "start": "serve" },
+                "d": { "port": 8004, "start": "serve", "restart": "kill {pid}" }
+              }
+            }
+            """);
+
+        var a = manifest.GetService("a");
+        (a.Restart, a.RestartsByStopAndStart, a.LeftRunning).ShouldBe((null, true, false));
+        a.CommandTimeout.ShouldBe(TimeSpan.FromSeconds(90));
+        var b = manifest.GetService("b");
+        (b.Restart, b.RestartsByStopAndStart, b.LeftRunning).ShouldBe((null, false, true));
+        var c = manifest.GetService("c");
+        (c.RestartsByStopAndStart, c.LeftRunning).ShouldBe((false, true));
+        c.CommandTimeout.ShouldBe(TimeSpan.FromMinutes(10));
+        var d = manifest.GetService("d");
+        (d.Restart!.Text, d.RestartsByStopAndStart, d.LeftRunning).ShouldBe(("kill {pid}", false, false));
+        manifest.Warnings.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void A_service_with_only_port_and_start_gets_the_defaults()
     {
         using var dir = new TempDirectory();
@@ -351,7 +379,7 @@ public sealed class ManifestLoaderTests
     {
         ManifestLoader.ServiceSettings.ShouldBe(
             ["port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
-             "env", "depends_on", "start_timeout", "stop_timeout"],
+             "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout"],
             ignoreOrder: true);
     }
 }
