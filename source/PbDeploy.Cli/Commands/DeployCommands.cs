@@ -4,7 +4,7 @@ using PbDeploy.Deployment;
 
 namespace PbDeploy.Cli.Commands;
 
-/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick]</c> and <c>pbdeploy stop [SERVICE...]</c>.</summary>
+/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick] [--no-deps]</c> and <c>pbdeploy stop [SERVICE...]</c>.</summary>
 internal static class DeployCommands
 {
     public static Option<double> LockTimeoutOption()
@@ -33,23 +33,26 @@ internal static class DeployCommands
     /// <summary>Adds the deploy arguments and action to <paramref name="command"/> (the root command, and <c>deploy</c>).</summary>
     public static void AddDeploy(Command command, Option<string?> manifestOption, CliConsole console)
     {
-        var services = ServiceArgument.Create("Services to deploy (default: all)");
+        var services = ServiceArgument.Create("Services to deploy, with the services they depend on (default: all)");
         var quick = new Option<bool>("--quick", "-q") { Description = "Skip the before and after commands" };
+        var noDeps = new Option<bool>("--no-deps") { Description = "Deploy only the services named, not the services they depend on" };
         var lockTimeout = LockTimeoutOption();
         command.Arguments.Add(services);
         command.Options.Add(quick);
+        command.Options.Add(noDeps);
         command.Options.Add(lockTimeout);
         command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
         {
             Services = parsed.GetValue(services) ?? [],
             Quick = parsed.GetValue(quick),
+            NoDependencies = parsed.GetValue(noDeps),
             LockTimeout = TimeSpan.FromSeconds(parsed.GetValue(lockTimeout)),
         }, stop: false, cancellationToken));
     }
 
     public static Command Stop(Option<string?> manifestOption, CliConsole console)
     {
-        var services = ServiceArgument.Create("Services to stop (default: all)");
+        var services = ServiceArgument.Create("Services to stop (default: all); the services they depend on keep running");
         var lockTimeout = LockTimeoutOption();
         var command = new Command("stop", "Stop the services: their stop command, or SIGTERM, then SIGKILL after stop_timeout") { services, lockTimeout };
         command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
