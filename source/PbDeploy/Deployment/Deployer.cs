@@ -30,8 +30,7 @@ public sealed class Deployer
     /// <summary>
     /// Takes the project's lock, reads what runs, and checks every command and template of the selected services (for
     /// a deploy, the services named and what they depend on, unless <see cref="DeployOptions.NoDependencies"/>; for
-    /// a <paramref name="stop"/>, the services named); then pipelines or phases can run. Dispose the session to release
-    /// the lock.
+    /// a stop, the services named); then pipelines or phases can run. Dispose the session to release the lock.
     /// </summary>
     /// <exception cref="PbDeployException">A service name, command or template is bad (nothing was done), or the lock timed out.</exception>
     internal Task<DeploySession> OpenAsync(DeployOptions options, CancellationToken cancellationToken) =>
