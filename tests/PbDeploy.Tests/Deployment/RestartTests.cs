@@ -70,8 +70,7 @@ public sealed class RestartTests
         outcome.OldPid.ShouldBe(pid);
         outcome.Pid.ShouldBe(pid);
         outcome.Message.ShouldBe("running, and it has no restart command: left alone");
-        Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Nothing);
-        Outcome(result, "web", Phase.After).Action.ShouldBe(ServiceAction.Nothing);
+        result.Outcomes.ShouldHaveSingleItem("one outcome says it was left running: none for its before and after");
         result.Succeeded.ShouldBeTrue();
         scene.Lines("commands.txt").ShouldBe(["before", "after"]);
         Owner(port).Pid.ShouldBe(pid);
@@ -92,7 +91,7 @@ public sealed class RestartTests
         outcome.OldPid.ShouldBe(pid);
         outcome.Message.ShouldBe("restart command failed with exit code 9: echo reload refused; exit 9");
         outcome.Output.ShouldBe("reload refused");
-        Outcome(result, "web", Phase.After).Action.ShouldBe(ServiceAction.Skipped);
+        result.Outcomes.ShouldHaveSingleItem("it has no after commands: no row for them");
         Owner(port).Pid.ShouldBe(pid);
     }
 
