@@ -129,9 +129,14 @@ internal sealed partial class DeploySession : IDisposable
         // A start, restart or stop reads its own service's status just before it acts.
         var statuses = phase is Phase.Before or Phase.After ? ReadStatuses(Services) : null;
         var outcomes = await DependencyScheduler.RunAsync(_manifest, Services, reverse: phase == Phase.Stop, service =>
-            StepAsync(phase, service, () => SkipReason(phase, service, cancellationToken) is { } reason
-                ? Task.FromResult(Outcome(service, phase, ServiceAction.Skipped) with { Message = reason })
-                : RunServiceAsync(phase, service, statuses?[service.Name], cancellationToken))).ConfigureAwait(false);
+            StepAsync(phase, service, () => (phase, SkipReason(phase, service, cancellationToken)) switch
+            {
+                // Nothing to skip: a service without before (after) commands is not "skipped" in Before (After).
+                (Phase.Before, _) when service.Before.Count == 0 => Task.FromResult(Outcome(service, phase, ServiceAction.Nothing) with { Message = "no before commands" }),
+                (Phase.After, _) when service.After.Count == 0 => Task.FromResult(Outcome(service, phase, ServiceAction.Nothing) with { Message = "no after commands" }),
+                (_, { } reason) => Task.FromResult(Outcome(service, phase, ServiceAction.Skipped) with { Message = reason }),
+                _ => RunServiceAsync(phase, service, statuses?[service.Name], inPipeline: false, cancellationToken),
+            })).ConfigureAwait(false);
 
         lock (_outcomes)
         {
@@ -162,7 +167,7 @@ internal sealed partial class DeploySession : IDisposable
             var status = CurrentStatus(service);
             if (!LeftAlone(service, status))
             {
-                outcomes.Add(await StepAsync(Phase.Before, service, () => RunServiceAsync(Phase.Before, service, status, cancellationToken)).ConfigureAwait(false));
+                outcomes.Add(await StepAsync(Phase.Before, service, () => RunServiceAsync(Phase.Before, service, status, inPipeline: true, cancellationToken)).ConfigureAwait(false));
                 if (outcomes[^1].IsFailure || cancellationToken.IsCancellationRequested)
                 {
                     return outcomes;
@@ -170,7 +175,7 @@ internal sealed partial class DeploySession : IDisposable
             }
         }
 
-        outcomes.Add(await StepAsync(Phase.StartOrRestart, service, () => RunServiceAsync(Phase.StartOrRestart, service, null, cancellationToken)).ConfigureAwait(false));
+        outcomes.Add(await StepAsync(Phase.StartOrRestart, service, () => RunServiceAsync(Phase.StartOrRestart, service, null, inPipeline: true, cancellationToken)).ConfigureAwait(false));
         var started = outcomes[^1];
         if (started.IsFailure || started.Action == ServiceAction.LeftRunning || quick || service.After.Count == 0 || cancellationToken.IsCancellationRequested)
         {
@@ -178,7 +183,7 @@ internal sealed partial class DeploySession : IDisposable
         }
 
         var running = CurrentStatus(service); // {pid} of what was just started or restarted
-        outcomes.Add(await StepAsync(Phase.After, service, () => RunServiceAsync(Phase.After, service, running, cancellationToken)).ConfigureAwait(false));
+        outcomes.Add(await StepAsync(Phase.After, service, () => RunServiceAsync(Phase.After, service, running, inPipeline: true, cancellationToken)).ConfigureAwait(false));
         return outcomes;
     }
 
@@ -253,15 +258,24 @@ internal sealed partial class DeploySession : IDisposable
         }
     }
 
-    private async Task<ServiceOutcome> RunServiceAsync(Phase phase, ServiceDefinition service, ServiceStatus? status, CancellationToken cancellationToken)
+    /// <param name="phase">The step.</param>
+    /// <param name="service">The service.</param>
+    /// <param name="status">For Before and After: the status their commands render <c>{pid}</c> with.</param>
+    /// <param name="inPipeline">
+    /// True in a pipeline, which has decided itself whether the service is left running; false in a phase, which
+    /// goes by what the StartOrRestart phase did, or else by the status read when the session opened.
+    /// </param>
+    /// <param name="cancellationToken">Stops the step.</param>
+    private async Task<ServiceOutcome> RunServiceAsync(
+        Phase phase, ServiceDefinition service, ServiceStatus? status, bool inPipeline, CancellationToken cancellationToken)
     {
         try
         {
             return phase switch
             {
-                Phase.Before => await RunCommandsAsync(phase, service, status!, CommandKinds.Before, cancellationToken).ConfigureAwait(false),
+                Phase.Before => await RunCommandsAsync(phase, service, status!, CommandKinds.Before, inPipeline, cancellationToken).ConfigureAwait(false),
                 Phase.StartOrRestart => await StartOrRestartAsync(service, cancellationToken).ConfigureAwait(false),
-                Phase.After => await RunCommandsAsync(phase, service, status!, CommandKinds.After, cancellationToken).ConfigureAwait(false),
+                Phase.After => await RunCommandsAsync(phase, service, status!, CommandKinds.After, inPipeline, cancellationToken).ConfigureAwait(false),
                 Phase.Stop => await StopAsync(service, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
             };
@@ -283,11 +297,12 @@ internal sealed partial class DeploySession : IDisposable
         }
     }
 
-    private async Task<ServiceOutcome> RunCommandsAsync(Phase phase, ServiceDefinition service, ServiceStatus status, string kind, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> RunCommandsAsync(
+        Phase phase, ServiceDefinition service, ServiceStatus status, string kind, bool inPipeline, CancellationToken cancellationToken)
     {
-        var leftAlone = _startOutcomes.TryGetValue(service.Name, out var started)
+        var leftAlone = !inPipeline && (_startOutcomes.TryGetValue(service.Name, out var started)
             ? started == ServiceAction.LeftRunning
-            : LeftAlone(service, _initial[service.Name]);
+            : LeftAlone(service, _initial[service.Name]));
         if (leftAlone)
         {
             return Outcome(service, phase, ServiceAction.Nothing) with { Message = "left running without a restart command: no commands run" };

@@ -38,7 +38,7 @@ public sealed class InterruptTests
         Outcome(result, "web", Phase.Before).Message.ShouldBe("interrupted while it ran: the step was stopped before it finished");
         Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Failed);
         result.Outcomes.ShouldNotContain(o => o.Phase == Phase.StartOrRestart && o.Action != ServiceAction.Skipped, "nothing was started");
-        Outcome(result, "db").Message.ShouldBe("not run: it depends on 'web', which failed in before");
+        Outcome(result, "db").Message.ShouldBe("not run: the run was interrupted before it began");
         Owner(port).State.ShouldBe(ServiceState.Stopped);
         Owner(dbPort).State.ShouldBe(ServiceState.Stopped);
         (await EventuallyAsync(() => scene.LiveProcesses().Count == 0, 5)).ShouldBeTrue("the before command's shell and its child are gone");
