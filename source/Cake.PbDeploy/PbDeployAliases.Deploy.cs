@@ -9,12 +9,13 @@ namespace Cake.PbDeploy;
 public static partial class PbDeployAliases
 {
     /// <summary>
-    /// Deploys the services of a manifest at once, as <c>pbdeploy</c> does: Before, StartOrRestart, After (only
-    /// StartOrRestart with <see cref="PbDeploySettings.Quick"/>). Progress goes to Cake's log.
+    /// Deploys the services of a manifest at once, as <c>pbdeploy</c> does: one pipeline per service, before →
+    /// start/restart → after (start/restart only with <see cref="PbDeploySettings.Quick"/>), each service after the
+    /// whole pipelines of those it depends on. Progress goes to Cake's log.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
-    /// <returns>What each phase did to each service.</returns>
+    /// <returns>What each step did to each service.</returns>
     /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad.</exception>
     /// <example>
     /// <code>
@@ -25,11 +26,11 @@ public static partial class PbDeployAliases
     public static DeployResult PbDeploy(this ICakeContext context, FilePath manifest) =>
         PbDeploy(context, manifest, new PbDeploySettings());
 
-    /// <summary>Deploys the services of a manifest with settings (some services, quick).</summary>
+    /// <summary>Deploys the services of a manifest with settings (some services and what they depend on, quick, no dependencies).</summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
-    /// <param name="settings">The services, quick, and the lock timeout.</param>
-    /// <returns>What each phase did to each service.</returns>
+    /// <param name="settings">The services, quick, no dependencies, and the lock timeout.</param>
+    /// <returns>What each step did to each service.</returns>
     /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad.</exception>
     /// <example>
     /// <code>
@@ -41,10 +42,10 @@ public static partial class PbDeployAliases
     public static DeployResult PbDeploy(this ICakeContext context, FilePath manifest, PbDeploySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return Run(context, manifest, settings, "deploy", (deployer, options, token) => deployer.DeployAsync(options with { Quick = settings.Quick }, token));
+        return Run(context, manifest, settings, "deploy", (deployer, options, token) => deployer.DeployAsync(options with { Quick = settings.Quick, NoDependencies = settings.NoDependencies }, token));
     }
 
-    /// <summary>Stops the services of a manifest, dependents first, as <c>pbdeploy stop</c> does.</summary>
+    /// <summary>Stops the services of a manifest, dependents first, as <c>pbdeploy stop</c> does (only those named: never what they depend on).</summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
     /// <returns>What was stopped.</returns>

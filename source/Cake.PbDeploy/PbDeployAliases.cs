@@ -19,11 +19,14 @@ namespace Cake.PbDeploy;
 public static partial class PbDeployAliases
 {
     /// <summary>
-    /// Registers the tasks of a manifest: <c>Before</c>, <c>StartOrRestart</c>, <c>After</c>, <c>Stop</c> and
-    /// <c>Deploy</c> (which depends on the first three), and for each service <c>Before:NAME</c>,
+    /// Registers the tasks of a manifest: <c>Before</c>, <c>StartOrRestart</c>, <c>After</c> (each a phase for all the
+    /// services at once), <c>Stop</c> and <c>Deploy</c> (as <c>pbdeploy</c>: before, start/restart and after service by
+    /// service, each after the services it depends on; it depends on the three phase tasks, which then do nothing
+    /// themselves, so that tasks wired before <c>Before</c> run first), and for each service <c>Before:NAME</c>,
     /// <c>StartOrRestart:NAME</c>, <c>After:NAME</c>, <c>Stop:NAME</c> and <c>Deploy:NAME</c>. A bare <c>--quick</c>
-    /// skips the Before and After tasks; <c>--services=web,api</c> limits the tasks without a service name to those
-    /// services. A service that fails fails its task with its reason. Call it before <c>RunTarget</c>.
+    /// skips the before and after commands; <c>--services=web,api</c> limits the tasks without a service name to
+    /// those services; a deploy also deploys what they depend on, unless <c>--no-deps</c>. A service that fails fails
+    /// its task with its reason. Call it before <c>RunTarget</c>.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
@@ -38,7 +41,7 @@ public static partial class PbDeployAliases
     /// deploy["Before"].IsDependentOn("Publish");
     ///
     /// RunTarget(Argument("target", "Deploy"));
-    /// // dotnet cake --target=Deploy | --target=Deploy --quick | --target=Deploy:web | --target=Stop
+    /// // dotnet cake --target=Deploy | --target=Deploy --quick | --target=Deploy:web [--no-deps] | --target=Stop
     /// </code>
     /// </example>
     [CakeMethodAlias]

@@ -16,6 +16,13 @@ public sealed class PbDeployTaskSettings
     /// </summary>
     public bool? Quick { get; init; }
 
+    /// <summary>
+    /// Deploy only the services named (by <see cref="Services"/>, <c>--services</c> or a task's <c>:NAME</c>), not what
+    /// they depend on. Null (the default): when the script gets <c>--no-deps</c>. <c>Stop</c> tasks never stop what the
+    /// services depend on.
+    /// </summary>
+    public bool? NoDependencies { get; init; }
+
     /// <summary>How long to wait for another deploy of the same project to finish (default 10 minutes).</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -38,7 +38,7 @@ public sealed class InterruptTests
 
             result.ExitCode.ShouldNotBe(0, result.Output);
             result.Output.ShouldContain("web: FAILED in before: interrupted while it ran");
-            result.Output.ShouldContain("PbDeploy before failed: web: interrupted while it ran");
+            result.Output.ShouldContain("PbDeploy deploy failed: web: interrupted while it ran");
             await Wait.Until(() => ProcessGroups.IsGone(group), TimeSpan.FromSeconds(5), "the before command's process group to be gone");
             File.Exists(dir.Combine("not-reached")).ShouldBeFalse();
             new ProcessFinder().FindPortOwner(port).State.ShouldBe(ServiceState.Stopped);

@@ -29,7 +29,7 @@ public sealed class SignalSafetyTests
         var refusal = $"port {port} is in use by pid 1 (init); pbdeploy will neither signal it nor start a second copy. Free the port by other means, or give the service another port.";
         run.Stdout.ShouldContain($"web: FAILED in stop: {refusal}", Case.Sensitive, run.Stdout + run.Stderr);
         run.Stdout.ShouldContain("stop exit 1");
-        run.Stdout.ShouldContain($"web: FAILED in before: {refusal}");
+        run.Stdout.ShouldContain($"web: FAILED in start/restart: {refusal}");
         run.Stdout.ShouldContain("deploy exit 1");
         run.Stdout.ShouldContain("foreign");
         run.Stdout.ShouldContain("status exit 0");
@@ -57,7 +57,7 @@ public sealed class SignalSafetyTests
         var refusal = $"pidfile {pidfile} names pid 1, which is init; pbdeploy will neither signal it nor start a second copy. Fix or remove the pidfile, then deploy again.";
         run.Stdout.ShouldContain($"web: FAILED in stop: {refusal}", Case.Sensitive, run.Stdout + run.Stderr);
         run.Stdout.ShouldContain("stop exit 1");
-        run.Stdout.ShouldContain($"web: FAILED in before: {refusal}");
+        run.Stdout.ShouldContain($"web: FAILED in start/restart: {refusal}");
         run.Stdout.ShouldContain("deploy exit 1");
         run.Pid1Signals.ShouldBeEmpty("pid 1 of the namespace got no signal");
         run.BystanderAlive.ShouldBeTrue("no kill(-1) reached the other processes of the namespace");
@@ -118,7 +118,7 @@ public sealed class SignalSafetyTests
         stop.ExitCode.ShouldBe(1, stop.Stdout + stop.Stderr);
         stop.Stdout.ShouldContain($"web: FAILED in stop: {refusal}");
         deploy.ExitCode.ShouldBe(1, deploy.Stdout + deploy.Stderr);
-        deploy.Stdout.ShouldContain($"web: FAILED in before: {refusal}");
+        deploy.Stdout.ShouldContain($"web: FAILED in start/restart: {refusal}");
         File.Exists(dir.Combine("started")).ShouldBeFalse();
         Signals.Describe(thread).ShouldNotBeNull().IsKernelThread.ShouldBeTrue();
     }

@@ -10,8 +10,8 @@ internal sealed class CakeDeployLog(ICakeLog log)
     {
         switch (e)
         {
-            case PhaseStarted started:
-                Info($"PbDeploy {DeployText.Event(started)}");
+            case PhaseStarted or DeployStarted:
+                Info($"PbDeploy {DeployText.Event(e)}");
                 break;
             case CommandFinished finished when !string.IsNullOrEmpty(finished.Result.Output):
                 // The output of a failing command comes with the failure; a succeeding one's is for -verbosity=verbose.

@@ -4,7 +4,7 @@ using PbDeploy.Deployment;
 
 namespace PbDeploy.Cli.Commands;
 
-/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick] [-q|-v]</c> and <c>pbdeploy stop [SERVICE...] [-q|-v]</c>.</summary>
+/// <summary><c>pbdeploy [deploy] [SERVICE...] [--quick] [--no-deps] [-q|-v]</c> and <c>pbdeploy stop [SERVICE...] [-q|-v]</c>.</summary>
 internal static class DeployCommands
 {
     /// <summary><c>-q/--quiet</c> and <c>-v/--verbose</c>, refused together.</summary>
@@ -57,24 +57,27 @@ internal static class DeployCommands
     /// <summary>Adds the deploy arguments and action to <paramref name="command"/> (the root command, and <c>deploy</c>).</summary>
     public static void AddDeploy(Command command, Option<string?> manifestOption, CliConsole console)
     {
-        var services = ServiceArgument.Create("Services to deploy (default: all)");
+        var services = ServiceArgument.Create("Services to deploy, with the services they depend on (default: all)");
         var quick = new Option<bool>("--quick") { Description = "Skip the before and after commands" };
+        var noDeps = new Option<bool>("--no-deps") { Description = "Deploy only the services named, not the services they depend on" };
         var lockTimeout = LockTimeoutOption();
         command.Arguments.Add(services);
         command.Options.Add(quick);
+        command.Options.Add(noDeps);
         command.Options.Add(lockTimeout);
         var verbosity = VerbosityOptions.AddTo(command);
         command.SetAction((parsed, cancellationToken) => RunAsync(console, parsed.GetValue(manifestOption), new DeployOptions
         {
             Services = parsed.GetValue(services) ?? [],
             Quick = parsed.GetValue(quick),
+            NoDependencies = parsed.GetValue(noDeps),
             LockTimeout = TimeSpan.FromSeconds(parsed.GetValue(lockTimeout)),
         }, stop: false, verbosity.Of(parsed), cancellationToken));
     }
 
     public static Command Stop(Option<string?> manifestOption, CliConsole console)
     {
-        var services = ServiceArgument.Create("Services to stop (default: all)");
+        var services = ServiceArgument.Create("Services to stop (default: all); the services they depend on keep running");
         var lockTimeout = LockTimeoutOption();
         var command = new Command("stop", "Stop the services: their stop command, or SIGTERM, then SIGKILL after stop_timeout") { services, lockTimeout };
         var verbosity = VerbosityOptions.AddTo(command);

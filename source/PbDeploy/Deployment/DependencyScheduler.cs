@@ -5,12 +5,15 @@ namespace PbDeploy.Deployment;
 /// <summary>
 /// Runs one piece of work per service in <c>depends_on</c> order, independent services at the same time: each service
 /// waits for the services it depends on (or, in reverse, for those that depend on it) among the selected ones, also
-/// through services that are not selected (with a → b → c and only a and c selected, a still waits for c).
+/// through services that are not selected (with a → b → c and only a and c selected, a still waits for c). A piece of
+/// work is one phase of a service, or its whole pipeline (before → start/restart → after): a service then waits for
+/// the whole pipelines of its dependencies.
 /// </summary>
 internal static class DependencyScheduler
 {
-    public static async Task<IReadOnlyList<ServiceOutcome>> RunAsync(
-        DeployManifest manifest, IReadOnlyList<ServiceDefinition> services, bool reverse, Func<ServiceDefinition, Task<ServiceOutcome>> work)
+    /// <returns>The result of each service's work, in the order of <paramref name="services"/>.</returns>
+    public static async Task<IReadOnlyList<T>> RunAsync<T>(
+        DeployManifest manifest, IReadOnlyList<ServiceDefinition> services, bool reverse, Func<ServiceDefinition, Task<T>> work)
     {
         var selected = services.Select(s => s.Name).ToHashSet();
         var dependsOn = services.ToDictionary(s => s.Name, s => SelectedDependencies(manifest, s, selected));
@@ -20,8 +23,8 @@ internal static class DependencyScheduler
                 ? services.Where(other => dependsOn[other.Name].Contains(s.Name)).Select(other => other.Name).ToList()
                 : dependsOn[s.Name]);
 
-        var tasks = new Dictionary<string, Task<ServiceOutcome>>();
-        Task<ServiceOutcome> Schedule(ServiceDefinition service)
+        var tasks = new Dictionary<string, Task<T>>();
+        Task<T> Schedule(ServiceDefinition service)
         {
             if (tasks.TryGetValue(service.Name, out var existing))
             {
@@ -73,8 +76,7 @@ internal static class DependencyScheduler
         return found;
     }
 
-    private static async Task<ServiceOutcome> RunAfterAsync(
-        List<Task<ServiceOutcome>> before, ServiceDefinition service, Func<ServiceDefinition, Task<ServiceOutcome>> work)
+    private static async Task<T> RunAfterAsync<T>(List<Task<T>> before, ServiceDefinition service, Func<ServiceDefinition, Task<T>> work)
     {
         try
         {

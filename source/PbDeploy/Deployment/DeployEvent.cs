@@ -4,7 +4,13 @@ namespace PbDeploy.Deployment;
 /// <param name="Service">The service it concerns, or null for the whole run.</param>
 public abstract record DeployEvent(string? Service);
 
-/// <summary>A phase begins for the selected services.</summary>
+/// <summary>
+/// A deploy begins: one pipeline per service (<c>before</c> → start/restart → <c>after</c>; without <c>before</c> and
+/// <c>after</c> when <paramref name="Quick"/>), for the services named and those they depend on, in manifest order.
+/// </summary>
+public sealed record DeployStarted(IReadOnlyList<string> Services, bool Quick) : DeployEvent((string?)null);
+
+/// <summary>A phase begins for the selected services (a build engine's phase targets; a deploy raises <see cref="DeployStarted"/>).</summary>
 public sealed record PhaseStarted(Phase Phase, IReadOnlyList<string> Services) : DeployEvent((string?)null);
 
 /// <summary>A command of a service is about to run.</summary>

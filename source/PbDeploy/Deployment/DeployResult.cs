@@ -1,7 +1,11 @@
 namespace PbDeploy.Deployment;
 
 /// <summary>What a run of one or more phases did, service by service.</summary>
-/// <param name="Outcomes">One outcome per service and phase, phases in the order run, services in manifest order within a phase.</param>
+/// <param name="Outcomes">
+/// One outcome per service and step run or skipped. A deploy: service by service in manifest order, each service's
+/// steps in the order run (none for <c>before</c> or <c>after</c> commands it does not have). Phases: phases in the
+/// order run, services in manifest order within a phase.
+/// </param>
 public sealed record DeployResult(IReadOnlyList<ServiceOutcome> Outcomes)
 {
     /// <summary>No service failed or was skipped, and the run was not interrupted.</summary>

@@ -8,8 +8,10 @@ namespace PbDeploy.Deployment;
 
 /// <summary>
 /// A deploy in progress: holds the project's lock, has checked every command and template of the selected services,
-/// and runs phases one at a time (so that a build engine can map each phase to a target of its own). A service that
-/// fails in one phase is skipped in the later ones, and so is every selected service that depends on it.
+/// and runs either one pipeline per service (<see cref="RunPipelinesAsync"/>: what a deploy is) or phases one at a time
+/// (<see cref="RunAsync"/>: so that a build engine can map each phase to a target of its own). A service that fails
+/// in a step is not taken further (the later steps of its pipeline, or the later phases), and every selected service
+/// that depends on it is skipped.
 /// </summary>
 internal sealed partial class DeploySession : IDisposable
 {
@@ -20,7 +22,7 @@ internal sealed partial class DeploySession : IDisposable
     private readonly StatusReader _statusReader;
     private readonly Action<DeployEvent> _raise;
     private readonly IReadOnlyDictionary<string, ServiceStatus> _initial;
-    private readonly ConcurrentDictionary<string, string> _blocked = new();
+    private readonly ConcurrentDictionary<string, ServiceOutcome> _blocked = new(); // the failure or skip that stopped a service
     private readonly ConcurrentDictionary<string, ServiceAction> _startOutcomes = new();
     private readonly List<ServiceOutcome> _outcomes = [];
     private readonly ConcurrentDictionary<string, byte> _warned;
@@ -60,10 +62,18 @@ internal sealed partial class DeploySession : IDisposable
         }
     }
 
+    /// <param name="manifest">The manifest.</param>
+    /// <param name="options">The services and how.</param>
+    /// <param name="stop">
+    /// True for a stop: only the services named (stopping what they depend on along would surprise); otherwise those
+    /// and what they depend on, unless <see cref="DeployOptions.NoDependencies"/>.
+    /// </param>
+    /// <param name="raise">Receives the events.</param>
+    /// <param name="cancellationToken">Cancels the wait for the lock.</param>
     internal static async Task<DeploySession> OpenAsync(
-        DeployManifest manifest, DeployOptions options, Action<DeployEvent> raise, CancellationToken cancellationToken)
+        DeployManifest manifest, DeployOptions options, bool stop, Action<DeployEvent> raise, CancellationToken cancellationToken)
     {
-        var services = manifest.Select(options.Services);
+        var services = stop || options.NoDependencies ? manifest.Select(options.Services) : manifest.SelectWithDependencies(options.Services);
         var deployLock = await DeployLock.AcquireAsync(
             manifest.Path, options.LockTimeout, (path, holder) => raise(new WaitingForLock(path, holder)), cancellationToken).ConfigureAwait(false);
         try
@@ -88,6 +98,28 @@ internal sealed partial class DeploySession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one pipeline per selected service: <c>before</c> → render → start, restart or leave → readiness →
+    /// <c>after</c> (only the middle when <paramref name="quick"/>). A pipeline waits for the whole pipelines of the
+    /// services its service depends on; independent ones run at once. A step that fails ends its pipeline and skips
+    /// the pipelines of its dependents; the others go on. Outcomes are per step that ran or was skipped: none for a
+    /// service's missing <c>before</c> or <c>after</c> commands, and a service left running is one outcome.
+    /// </summary>
+    /// <returns>The outcomes, service by service in manifest order, steps in the order run.</returns>
+    public async Task<IReadOnlyList<ServiceOutcome>> RunPipelinesAsync(bool quick, CancellationToken cancellationToken)
+    {
+        _raise(new DeployStarted([.. Services.Select(s => s.Name)], quick));
+        var pipelines = await DependencyScheduler.RunAsync(
+            _manifest, Services, reverse: false, service => RunPipelineAsync(service, quick, cancellationToken)).ConfigureAwait(false);
+        var outcomes = pipelines.SelectMany(p => p).ToList();
+        lock (_outcomes)
+        {
+            _outcomes.AddRange(outcomes);
+        }
+
+        return outcomes;
+    }
+
     /// <summary>Runs <paramref name="phase"/> for the selected services, in dependency order (reverse for Stop), independent ones at once.</summary>
     public async Task<IReadOnlyList<ServiceOutcome>> RunAsync(Phase phase, CancellationToken cancellationToken)
     {
@@ -96,26 +128,15 @@ internal sealed partial class DeploySession : IDisposable
         // Before and After only need {pid} for their commands: one scan for every service at the start of the phase.
         // A start, restart or stop reads its own service's status just before it acts.
         var statuses = phase is Phase.Before or Phase.After ? ReadStatuses(Services) : null;
-        var outcomes = await DependencyScheduler.RunAsync(_manifest, Services, reverse: phase == Phase.Stop, async service =>
-        {
-            var clock = Stopwatch.StartNew();
-            var outcome = SkipReason(phase, service, cancellationToken) is { } reason
-                ? new ServiceOutcome { Service = service.Name, Phase = phase, Action = ServiceAction.Skipped, Message = reason }
-                : await RunServiceAsync(phase, service, statuses?[service.Name], cancellationToken).ConfigureAwait(false);
-            outcome = outcome with { Duration = clock.Elapsed };
-            if (outcome.IsFailure)
+        var outcomes = await DependencyScheduler.RunAsync(_manifest, Services, reverse: phase == Phase.Stop, service =>
+            StepAsync(phase, service, () => (phase, SkipReason(phase, service, cancellationToken)) switch
             {
-                _ = _blocked.TryAdd(service.Name, outcome.Action == ServiceAction.Failed ? $"not run: '{service.Name}' failed in {DeployText.Phase(phase)}" : outcome.Message!);
-            }
-
-            if (phase == Phase.StartOrRestart)
-            {
-                _startOutcomes[service.Name] = outcome.Action;
-            }
-
-            _raise(new ServiceFinished(outcome));
-            return outcome;
-        }).ConfigureAwait(false);
+                // Nothing to skip: a service without before (after) commands is not "skipped" in Before (After).
+                (Phase.Before, _) when service.Before.Count == 0 => Task.FromResult(Outcome(service, phase, ServiceAction.Nothing) with { Message = "no before commands" }),
+                (Phase.After, _) when service.After.Count == 0 => Task.FromResult(Outcome(service, phase, ServiceAction.Nothing) with { Message = "no after commands" }),
+                (_, { } reason) => Task.FromResult(Outcome(service, phase, ServiceAction.Skipped) with { Message = reason }),
+                _ => RunServiceAsync(phase, service, statuses?[service.Name], inPipeline: false, cancellationToken),
+            })).ConfigureAwait(false);
 
         lock (_outcomes)
         {
@@ -127,6 +148,67 @@ internal sealed partial class DeploySession : IDisposable
 
     /// <summary>Releases the project's lock.</summary>
     public void Dispose() => _lock.Dispose();
+
+    /// <summary>One service's pipeline; see <see cref="RunPipelinesAsync"/>.</summary>
+    private async Task<IReadOnlyList<ServiceOutcome>> RunPipelineAsync(ServiceDefinition service, bool quick, CancellationToken cancellationToken)
+    {
+        var runsBefore = !quick && service.Before.Count > 0;
+        if (SkipReason(Phase.StartOrRestart, service, cancellationToken) is { } reason)
+        {
+            // One outcome for the whole pipeline, at the step it would have begun with.
+            var first = runsBefore ? Phase.Before : Phase.StartOrRestart;
+            return [await StepAsync(first, service, () => Task.FromResult(Outcome(service, first, ServiceAction.Skipped) with { Message = reason })).ConfigureAwait(false)];
+        }
+
+        var outcomes = new List<ServiceOutcome>();
+        if (runsBefore)
+        {
+            // Read now, once the services it depends on are deployed: {pid} as it is, and whether it will be left running.
+            var status = CurrentStatus(service);
+            if (!LeftAlone(service, status))
+            {
+                outcomes.Add(await StepAsync(Phase.Before, service, () => RunServiceAsync(Phase.Before, service, status, inPipeline: true, cancellationToken)).ConfigureAwait(false));
+                if (outcomes[^1].IsFailure || cancellationToken.IsCancellationRequested)
+                {
+                    return outcomes;
+                }
+            }
+        }
+
+        outcomes.Add(await StepAsync(Phase.StartOrRestart, service, () => RunServiceAsync(Phase.StartOrRestart, service, null, inPipeline: true, cancellationToken)).ConfigureAwait(false));
+        var started = outcomes[^1];
+        if (started.IsFailure || started.Action == ServiceAction.LeftRunning || quick || service.After.Count == 0 || cancellationToken.IsCancellationRequested)
+        {
+            return outcomes;
+        }
+
+        var running = CurrentStatus(service); // {pid} of what was just started or restarted
+        outcomes.Add(await StepAsync(Phase.After, service, () => RunServiceAsync(Phase.After, service, running, inPipeline: true, cancellationToken)).ConfigureAwait(false));
+        return outcomes;
+    }
+
+    /// <summary>Runs one step of a service, times it, records a failure (it blocks the service's later steps and its dependents) and raises its outcome.</summary>
+    private async Task<ServiceOutcome> StepAsync(Phase phase, ServiceDefinition service, Func<Task<ServiceOutcome>> step)
+    {
+        var clock = Stopwatch.StartNew();
+        var outcome = await step().ConfigureAwait(false) with { Duration = clock.Elapsed };
+        if (outcome.IsFailure)
+        {
+            _ = _blocked.TryAdd(service.Name, outcome);
+        }
+
+        if (phase == Phase.StartOrRestart)
+        {
+            _startOutcomes[service.Name] = outcome.Action;
+        }
+
+        _raise(new ServiceFinished(outcome));
+        return outcome;
+    }
+
+    /// <summary>Running, and no <c>restart</c> command: a deploy leaves it alone and runs none of its commands.</summary>
+    private static bool LeftAlone(ServiceDefinition service, ServiceStatus status) =>
+        status.State == ServiceState.Running && service.LeftRunning;
 
     private string? SkipReason(Phase phase, ServiceDefinition service, CancellationToken cancellationToken)
     {
@@ -142,13 +224,22 @@ internal sealed partial class DeploySession : IDisposable
 
         if (_blocked.TryGetValue(service.Name, out var own))
         {
-            return own; // already "not run: ..."
+            // A phase after the one it failed in (or was skipped in, whose reason says why).
+            return own.Action == ServiceAction.Failed ? $"not run: it failed in {DeployText.Phase(own.Phase)}" : own.Message;
         }
 
-        var failedDependency = Dependencies(service).FirstOrDefault(_blocked.ContainsKey);
-        return failedDependency is null ? null : $"not run: it depends on '{failedDependency}', which failed or was skipped";
+        // Name the cause: a dependency that failed rather than one skipped because of it.
+        var blocked = Dependencies(service).Where(_blocked.ContainsKey).Select(name => _blocked[name]).ToList();
+        var cause = blocked.FirstOrDefault(o => o.Action == ServiceAction.Failed) ?? blocked.FirstOrDefault();
+        return cause switch
+        {
+            null => null,
+            { Action: ServiceAction.Failed } => $"not run: it depends on '{cause.Service}', which failed in {DeployText.Phase(cause.Phase)}",
+            _ => $"not run: it depends on '{cause.Service}', which was not run",
+        };
     }
 
+    /// <summary>The services <paramref name="service"/> depends on, directly or not, nearest first.</summary>
     private IEnumerable<string> Dependencies(ServiceDefinition service)
     {
         var seen = new HashSet<string>();
@@ -167,15 +258,24 @@ internal sealed partial class DeploySession : IDisposable
         }
     }
 
-    private async Task<ServiceOutcome> RunServiceAsync(Phase phase, ServiceDefinition service, ServiceStatus? status, CancellationToken cancellationToken)
+    /// <param name="phase">The step.</param>
+    /// <param name="service">The service.</param>
+    /// <param name="status">For Before and After: the status their commands render <c>{pid}</c> with.</param>
+    /// <param name="inPipeline">
+    /// True in a pipeline, which has decided itself whether the service is left running; false in a phase, which
+    /// goes by what the StartOrRestart phase did, or else by the status read when the session opened.
+    /// </param>
+    /// <param name="cancellationToken">Stops the step.</param>
+    private async Task<ServiceOutcome> RunServiceAsync(
+        Phase phase, ServiceDefinition service, ServiceStatus? status, bool inPipeline, CancellationToken cancellationToken)
     {
         try
         {
             return phase switch
             {
-                Phase.Before => await RunCommandsAsync(phase, service, status!, CommandKinds.Before, cancellationToken).ConfigureAwait(false),
+                Phase.Before => await RunCommandsAsync(phase, service, status!, CommandKinds.Before, inPipeline, cancellationToken).ConfigureAwait(false),
                 Phase.StartOrRestart => await StartOrRestartAsync(service, cancellationToken).ConfigureAwait(false),
-                Phase.After => await RunCommandsAsync(phase, service, status!, CommandKinds.After, cancellationToken).ConfigureAwait(false),
+                Phase.After => await RunCommandsAsync(phase, service, status!, CommandKinds.After, inPipeline, cancellationToken).ConfigureAwait(false),
                 Phase.Stop => await StopAsync(service, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
             };
@@ -197,11 +297,12 @@ internal sealed partial class DeploySession : IDisposable
         }
     }
 
-    private async Task<ServiceOutcome> RunCommandsAsync(Phase phase, ServiceDefinition service, ServiceStatus status, string kind, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> RunCommandsAsync(
+        Phase phase, ServiceDefinition service, ServiceStatus status, string kind, bool inPipeline, CancellationToken cancellationToken)
     {
-        var leftAlone = _startOutcomes.TryGetValue(service.Name, out var started)
+        var leftAlone = !inPipeline && (_startOutcomes.TryGetValue(service.Name, out var started)
             ? started == ServiceAction.LeftRunning
-            : _initial[service.Name].State == ServiceState.Running && service.LeftRunning;
+            : LeftAlone(service, _initial[service.Name]));
         if (leftAlone)
         {
             return Outcome(service, phase, ServiceAction.Nothing) with { Message = "left running without a restart command: no commands run" };

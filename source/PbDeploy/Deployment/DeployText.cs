@@ -74,6 +74,7 @@ public static class DeployText
     /// </summary>
     public static string? Event(DeployEvent e) => e switch
     {
+        DeployStarted started => $"deploy{(started.Quick ? " (quick)" : "")}: {string.Join(", ", started.Services)}",
         PhaseStarted started => $"{Phase(started.Phase)}: {string.Join(", ", started.Services)}",
         CommandStarted command => $"{command.Kind}: {command.Command}",
         Waiting waiting => string.Create(CultureInfo.InvariantCulture, $"waiting for {waiting.What} (up to {waiting.Timeout.TotalSeconds:0.##} s)"),

@@ -28,46 +28,48 @@ public sealed class Deployer
     }
 
     /// <summary>
-    /// Takes the project's lock, reads what runs, and checks every command and template of the selected services;
-    /// then phases can run one at a time. Dispose the session to release the lock.
+    /// Takes the project's lock, reads what runs, and checks every command and template of the selected services (for
+    /// a deploy, the services named and what they depend on, unless <see cref="DeployOptions.NoDependencies"/>; for
+    /// a stop, the services named); then pipelines or phases can run. Dispose the session to release the lock.
     /// </summary>
     /// <exception cref="PbDeployException">A service name, command or template is bad (nothing was done), or the lock timed out.</exception>
-    internal Task<DeploySession> OpenAsync(DeployOptions options, CancellationToken cancellationToken)
+    internal Task<DeploySession> OpenAsync(DeployOptions options, CancellationToken cancellationToken) =>
+        OpenAsync(options, stop: false, cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(DeployOptions, CancellationToken)"/>
+    internal Task<DeploySession> OpenAsync(DeployOptions options, bool stop, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return DeploySession.OpenAsync(_manifest, options, _raise, cancellationToken);
+        return DeploySession.OpenAsync(_manifest, options, stop, _raise, cancellationToken);
     }
 
-    /// <summary>Before, StartOrRestart, After (only StartOrRestart when <see cref="DeployOptions.Quick"/>).</summary>
+    /// <summary>
+    /// Deploys the services named in <paramref name="options"/> and what they depend on (only those named with
+    /// <see cref="DeployOptions.NoDependencies"/>; all when none is named): for each service one pipeline,
+    /// <c>before</c> → render → start, restart or leave → readiness → <c>after</c> (no <c>before</c> and <c>after</c>
+    /// with <see cref="DeployOptions.Quick"/>). A service's pipeline waits for the whole pipelines of the services it
+    /// depends on; independent pipelines run at once; a failed step ends its pipeline and skips its dependents.
+    /// </summary>
     /// <remarks>
     /// Cancelling stops the steps that run (their commands get SIGTERM, then SIGKILL; a service started but not yet
     /// ready is stopped), runs nothing more, and returns what was done with <see cref="DeployResult.Interrupted"/> set.
     /// </remarks>
     public async Task<DeployResult> DeployAsync(DeployOptions options, CancellationToken cancellationToken)
     {
-        using var session = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
-        foreach (var phase in PhasesOf(options))
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            _ = await session.RunAsync(phase, cancellationToken).ConfigureAwait(false);
-        }
-
+        using var session = await OpenAsync(options, stop: false, cancellationToken).ConfigureAwait(false);
+        _ = await session.RunPipelinesAsync(options.Quick, cancellationToken).ConfigureAwait(false);
         return session.Result with { Interrupted = cancellationToken.IsCancellationRequested };
     }
 
-    /// <summary>Stops the selected services, dependents first.</summary>
+    /// <summary>Stops the services named (all when none is named; never what they depend on), dependents first.</summary>
     public async Task<DeployResult> StopAsync(DeployOptions options, CancellationToken cancellationToken)
     {
-        using var session = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        using var session = await OpenAsync(options, stop: true, cancellationToken).ConfigureAwait(false);
         _ = await session.RunAsync(Phase.Stop, cancellationToken).ConfigureAwait(false);
         return session.Result with { Interrupted = cancellationToken.IsCancellationRequested };
     }
 
-    /// <summary>The phases of a deploy with these options.</summary>
+    /// <summary>The steps of each service's pipeline in a deploy with these options (and the phases a build engine runs for it).</summary>
     public static IReadOnlyList<Phase> PhasesOf(DeployOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

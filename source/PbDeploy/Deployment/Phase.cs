@@ -1,6 +1,10 @@
 namespace PbDeploy.Deployment;
 
-/// <summary>A phase of a deploy. <c>Deploy</c> is Before, StartOrRestart, After; <c>--quick</c> skips Before and After.</summary>
+/// <summary>
+/// A step of a service's deploy, and a phase of a build engine's phase targets. A deploy runs, per service, Before →
+/// StartOrRestart → After as one pipeline (<c>--quick</c>: StartOrRestart only); a phase target runs one of them for
+/// every selected service.
+/// </summary>
 public enum Phase
 {
     /// <summary>Each service's <c>before</c> commands (install requirements, collect static files ...).</summary>

@@ -21,16 +21,19 @@ public sealed class PhaseRunner : IDisposable
         _deployer = deployer;
     }
 
-    /// <summary>Runs <paramref name="phase"/> for <see cref="DeployOptions.Services"/>, opening a session when needed.</summary>
+    /// <summary>
+    /// Runs <paramref name="phase"/> for <see cref="DeployOptions.Services"/> (and what they depend on, unless
+    /// <see cref="DeployOptions.NoDependencies"/>; a Stop only for those named), opening a session when needed.
+    /// </summary>
     /// <exception cref="PbDeployException">A service name, command or template is bad (nothing was done), or the lock timed out.</exception>
     public async Task<IReadOnlyList<ServiceOutcome>> RunAsync(Phase phase, DeployOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var services = string.Join(',', options.Services);
+        var services = string.Join(',', options.Services) + (options.NoDependencies ? " (no dependencies)" : "");
         if (_session is null || _services != services || phase == Phase.Stop)
         {
             Close();
-            _session = await _deployer.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+            _session = await _deployer.OpenAsync(options, stop: phase == Phase.Stop, cancellationToken).ConfigureAwait(false);
             _services = services;
         }
 

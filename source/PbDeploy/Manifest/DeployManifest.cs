@@ -44,4 +44,29 @@ public sealed record DeployManifest
 
         return Services.Where(s => names.Contains(s.Name)).ToList();
     }
+
+    /// <summary>
+    /// The services of those names and every service they depend on, directly or not, in manifest order (what a deploy
+    /// of those names acts on); all of them when none is named.
+    /// </summary>
+    /// <exception cref="PbDeployException">A name is not a service.</exception>
+    public IReadOnlyList<ServiceDefinition> SelectWithDependencies(IReadOnlyCollection<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(Select(names).Select(s => s.Name));
+        while (pending.Count > 0)
+        {
+            var name = pending.Pop();
+            if (selected.Add(name))
+            {
+                foreach (var dependency in GetService(name).DependsOn)
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        return Services.Where(s => selected.Contains(s.Name)).ToList();
+    }
 }

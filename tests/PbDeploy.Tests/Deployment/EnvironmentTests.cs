@@ -53,7 +53,7 @@ public sealed class EnvironmentTests
 
         Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Failed);
         Outcome(result, "web", Phase.Before).Message!.ShouldContain("(cwd of service 'web') does not exist");
-        Outcome(result, "web").Action.ShouldBe(ServiceAction.Skipped);
+        result.Outcomes.ShouldHaveSingleItem("a failed before ends the service's pipeline: no start, no after");
         File.Exists(scene.Dir.Combine("ran.txt")).ShouldBeFalse();
     }
 

@@ -13,7 +13,8 @@ public sealed class InterruptTests
     {
         await using var scene = new DeployScene();
         var port = scene.Port();
-        scene.Server("db");
+        var dbPort = scene.Port();
+        scene.Server("db", port: dbPort)["depends_on"] = "web"; // its pipeline waits for web's, which is interrupted
         scene.Server("web", port: port)["before"] = "{python} -c 'import sys, time; time.sleep(30)' {project_dir}; echo not reached";
         scene.Write();
         using var cancel = new CancellationTokenSource();
@@ -36,8 +37,10 @@ public sealed class InterruptTests
         result.Succeeded.ShouldBeFalse();
         Outcome(result, "web", Phase.Before).Message.ShouldBe("interrupted while it ran: the step was stopped before it finished");
         Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Failed);
-        result.Outcomes.ShouldNotContain(o => o.Phase == Phase.StartOrRestart);
+        result.Outcomes.ShouldNotContain(o => o.Phase == Phase.StartOrRestart && o.Action != ServiceAction.Skipped, "nothing was started");
+        Outcome(result, "db").Message.ShouldBe("not run: the run was interrupted before it began");
         Owner(port).State.ShouldBe(ServiceState.Stopped);
+        Owner(dbPort).State.ShouldBe(ServiceState.Stopped);
         (await EventuallyAsync(() => scene.LiveProcesses().Count == 0, 5)).ShouldBeTrue("the before command's shell and its child are gone");
         Directory.GetFiles(scene.Dir.Combine(".pbdeploy")).ShouldBeEmpty("the before command's private output file was removed");
     }

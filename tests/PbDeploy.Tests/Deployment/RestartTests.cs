@@ -71,8 +71,7 @@ public sealed class RestartTests
         outcome.Pid.ShouldBe(pid);
         outcome.Message.ShouldBe("it has no restart; add \"restart\": true to replace it on each deploy");
         DeployText.Outcome(outcome).ShouldBe($"left running, pid {pid} (it has no restart; add \"restart\": true to replace it on each deploy)");
-        Outcome(result, "web", Phase.Before).Action.ShouldBe(ServiceAction.Nothing);
-        Outcome(result, "web", Phase.After).Action.ShouldBe(ServiceAction.Nothing);
+        result.Outcomes.ShouldHaveSingleItem("one outcome says it was left running: none for its before and after");
         result.Succeeded.ShouldBeTrue();
         scene.Lines("commands.txt").ShouldBe(["before", "after"]);
         Owner(port).Pid.ShouldBe(pid);
@@ -93,7 +92,7 @@ public sealed class RestartTests
         outcome.OldPid.ShouldBe(pid);
         outcome.Message.ShouldBe("restart command failed with exit code 9: echo reload refused; exit 9");
         outcome.Output.ShouldBe("reload refused");
-        Outcome(result, "web", Phase.After).Action.ShouldBe(ServiceAction.Skipped);
+        result.Outcomes.ShouldHaveSingleItem("it has no after commands: no row for them");
         Owner(port).Pid.ShouldBe(pid);
     }
 
