@@ -299,10 +299,15 @@ internal sealed unsafe class ProcFs : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes <c>PID</c> + <paramref name="suffix"/> and a terminating NUL (the buffers are not zeroed: SkipLocalsInit);
+    /// returns the length without the NUL.
+    /// </summary>
     private static int WritePath(Span<byte> destination, int pid, ReadOnlySpan<byte> suffix)
     {
         _ = Utf8Formatter.TryFormat(pid, destination, out var written);
         suffix.CopyTo(destination[written..]);
+        destination[written + suffix.Length] = 0;
         return written + suffix.Length;
     }
 }
