@@ -145,7 +145,7 @@ public sealed partial class DeployOutputTests
         {
             "db: FAILED in before: command failed with exit code 4: echo 'no such table' >&2; exit 4",
             "    no such table",
-            "app: skipped before: it depends on 'db', which failed or was skipped",
+            "app: skipped before: it depends on 'db', which failed in before",
             "web: started, pid N",
         }.Order());
         lines.ShouldContain("    no such table"); // the failing command's output, under its failure
@@ -181,7 +181,7 @@ public sealed partial class DeployOutputTests
             $"db: FAILED in start/restart: it exited (exit code 3) before it was ready (waiting for port {db} to listen); log: {dir.Combine(".pbdeploy", "logs", "db.log")}",
             "    testservice: exiting with 3",
             "    testservice: error output",
-            "app: skipped start/restart: it depends on 'db', which failed or was skipped",
+            "app: skipped start/restart: it depends on 'db', which failed in start/restart",
         ]);
         Lines(result.Stderr).ShouldBe(["pbdeploy: error: deploy failed in T: db failed in start/restart; app not run; see above."]);
         ShouldHaveNoInternalWords(result);

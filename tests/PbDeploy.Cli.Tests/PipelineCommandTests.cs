@@ -67,8 +67,8 @@ public sealed class PipelineCommandTests
         _ = await Pbdeploy.RunAsync("stop", "--manifest", manifest);
 
         result.ExitCode.ShouldBe(1, result.Stdout + result.Stderr);
-        result.Stdout.ShouldContain("before command failed with exit code 4: echo cannot migrate; exit 4");
-        result.Stdout.ShouldContain("not run: it depends on 'db', which failed in before");
+        result.Stdout.ShouldContain("db: FAILED in before: command failed with exit code 4: echo cannot migrate; exit 4");
+        result.Stdout.ShouldContain("app: skipped start/restart: it depends on 'db', which failed in before");
         states.ShouldBe((ServiceState.Stopped, ServiceState.Stopped, ServiceState.Running));
     }
 

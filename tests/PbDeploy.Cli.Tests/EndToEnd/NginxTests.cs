@@ -4,7 +4,7 @@ using static PbDeploy.Cli.Tests.EndToEnd.RealServices;
 
 namespace PbDeploy.Cli.Tests.EndToEnd;
 
-/// <summary>Debian's nginx, deployed from examples/nginx-gunicorn with the test's own port; only nginx is selected.</summary>
+/// <summary>Debian's nginx, deployed from examples/nginx-gunicorn with the test's own port; only nginx is deployed (--no-deps: its app is not).</summary>
 public sealed class NginxTests
 {
     [Fact(Timeout = 120_000)]
@@ -14,12 +14,12 @@ public sealed class NginxTests
         using var dir = new TempDirectory();
         var appPort = TestService.FreePort(); // referenced by the template; nothing runs there in this test
         var nginxPort = TestService.FreePort();
-        using var cleanup = new PortCleanup(nginxPort);
+        using var cleanup = new PortCleanup(nginxPort, appPort); // appPort too: a deploy that wrongly took the app along must not leak it
         var manifest = CopyExample(dir, "nginx-gunicorn");
         ConfigureNginxGunicorn(manifest, appPort, nginxPort, "Hello");
 
         // Start: nginx daemonizes itself; its master is the pid, master and two workers the pids.
-        var deploy = await Pbdeploy.RunAsync("deploy", "nginx", "--manifest", manifest);
+        var deploy = await Pbdeploy.RunAsync("deploy", "nginx", "--no-deps", "--manifest", manifest);
         deploy.ExitCode.ShouldBe(0, deploy.Stdout + deploy.Stderr);
         var started = await StatusAsync(manifest, "nginx");
         started.State.ShouldBe("running");
@@ -27,10 +27,11 @@ public sealed class NginxTests
         started.Pids.Count.ShouldBe(3, $"master and 2 workers: {string.Join(' ', started.Pids)}");
         deploy.Stdout.ShouldContain($"nginx: started, pid {started.Pid}");
         (await GetAsync(nginxPort, "/nginx")).ShouldBe("Hello from nginx\n");
+        (await StatusAsync(manifest, "app")).State.ShouldBe("stopped", "--no-deps deploys nginx alone");
 
         // Redeploy with another greeting: the template is rendered again and nginx reloads on SIGHUP, same master.
         ConfigureNginxGunicorn(manifest, appPort, nginxPort, "Bonjour");
-        var redeploy = await Pbdeploy.RunAsync("deploy", "nginx", "--verbose", "--manifest", manifest);
+        var redeploy = await Pbdeploy.RunAsync("deploy", "nginx", "--no-deps", "--verbose", "--manifest", manifest);
         redeploy.ExitCode.ShouldBe(0, redeploy.Stdout + redeploy.Stderr);
         redeploy.Stdout.ShouldContain($"nginx: restart: kill -s HUP {started.Pid}");
         redeploy.Stdout.ShouldContain($"nginx: restarted, pid {started.Pid} → {started.Pid}");
