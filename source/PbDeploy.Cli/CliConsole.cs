@@ -1,31 +1,26 @@
-using Spectre.Console;
+using PbDeploy.Cli.Output;
 
 namespace PbDeploy.Cli;
 
-/// <summary>Where the CLI writes: results to stdout (a Spectre console), errors and warnings to stderr as one line each.</summary>
+/// <summary>
+/// Where the CLI writes: results to stdout, errors and warnings to stderr as one line each. On a terminal, stdout has
+/// colors (unless <c>NO_COLOR</c> is set or <c>TERM</c> is <c>dumb</c>) and can show a spinner on its last line; anywhere
+/// else it is plain text, one event a line, never wrapped.
+/// </summary>
 internal sealed class CliConsole
 {
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
-    private readonly Lazy<IAnsiConsole> _out;
+    private readonly Lazy<bool> _terminal;
     private (string Line, bool ToStderr)? _announcement;
+    private Spinner? _spinner;
 
     public CliConsole(TextWriter stdout, TextWriter stderr)
     {
         _stdout = stdout;
         _stderr = stderr;
-        // Created on first use: `--version`, `status --json` and errors never pay for Spectre's start-up.
-        _out = new Lazy<IAnsiConsole>(() => Create(stdout));
-    }
-
-    /// <summary>Rich output for people.</summary>
-    public IAnsiConsole Out
-    {
-        get
-        {
-            FlushAnnouncement();
-            return _out.Value;
-        }
+        _terminal = new Lazy<bool>(() =>
+            (stdout == Console.Out || (stdout is GuardedWriter guarded && guarded.Inner == Console.Out)) && !Console.IsOutputRedirected);
     }
 
     /// <summary>Raw stdout, for machine-readable output.</summary>
@@ -39,26 +34,56 @@ internal sealed class CliConsole
     }
 
     /// <summary>Whether stdout is a terminal.</summary>
-    public bool IsTerminal => _out.Value.Profile.Capabilities.Interactive;
+    public bool IsTerminal => _terminal.Value;
 
-    private static IAnsiConsole Create(TextWriter stdout)
+    /// <summary>Whether stdout takes colors: a terminal, no <c>NO_COLOR</c>, a <c>TERM</c> other than <c>dumb</c>.</summary>
+    public bool Colors => IsTerminal
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+        && Environment.GetEnvironmentVariable("TERM") is not "dumb";
+
+    /// <summary>One line for people on stdout, made of styled pieces (above the spinner, when one runs).</summary>
+    public void Line(params Styled[] pieces)
     {
-        var interactive = (stdout == Console.Out || (stdout is GuardedWriter guarded && guarded.Inner == Console.Out)) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        FlushAnnouncement();
+        var colors = Colors;
+        var text = string.Concat(pieces.Select(p => p.Render(colors)));
+        if (_spinner is { } spinner)
         {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
-        });
-        if (!interactive)
-        {
-            // Not a terminal (a CI log, a file): never wrap, so each event stays one line that grep and people can read whole.
-            console.Profile.Width = 32_767;
+            spinner.WriteAbove(text);
         }
-
-        return console;
+        else
+        {
+            _stdout.WriteLine(text);
+        }
     }
+
+    /// <summary>A table on stdout: ASCII off a terminal, box-drawing lines on one.</summary>
+    public void Table(TextTable table)
+    {
+        foreach (var line in table.Lines(IsTerminal, Colors))
+        {
+            Line(line);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a spinner on stdout's last line; <see cref="Status"/> says what it waits for.</summary>
+    public async Task<T> WithSpinnerAsync<T>(string title, Func<Task<T>> work)
+    {
+        FlushAnnouncement();
+        using var spinner = new Spinner(_stdout, title, Colors);
+        _spinner = spinner;
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _spinner = null;
+        }
+    }
+
+    /// <summary>What the spinner shows, when one runs.</summary>
+    public void Status(string text) => _spinner?.Status(text);
 
     /// <summary>
     /// A line that heads the output (which manifest a run uses): written just before the first output, on stdout or,

@@ -1,7 +1,6 @@
 using System.Globalization;
 using PbDeploy.Deployment;
 using PbDeploy.Manifest;
-using Spectre.Console;
 
 namespace PbDeploy.Cli.Output;
 
@@ -14,8 +13,6 @@ namespace PbDeploy.Cli.Output;
 internal sealed class DeployReporter(CliConsole console, DeployManifest manifest, Verbosity verbosity)
 {
     private readonly HashSet<string> _failed = [];
-    private StatusContext? _spinner;
-
     private bool Verbose => verbosity == Verbosity.Verbose;
 
     public async Task<T> RunAsync<T>(string title, Func<Task<T>> work)
@@ -25,18 +22,7 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
             return await work();
         }
 
-        return await console.Out.Status().Spinner(Spinner.Known.Dots).StartAsync(title, async context =>
-        {
-            _spinner = context;
-            try
-            {
-                return await work();
-            }
-            finally
-            {
-                _spinner = null;
-            }
-        });
+        return await console.WithSpinnerAsync(title, work);
     }
 
     public void OnEvent(DeployEvent e)
@@ -47,19 +33,19 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
                 Progress(e);
                 break;
             case CommandFinished finished when Verbose:
-                Line(finished.Service, Markup.Escape(string.Create(
-                    CultureInfo.InvariantCulture, $"{finished.Kind}: {finished.Result.Exit} after {finished.Result.Duration.TotalSeconds:0.00} s")));
+                Line(finished.Service, string.Create(
+                    CultureInfo.InvariantCulture, $"{finished.Kind}: {finished.Result.Exit} after {finished.Result.Duration.TotalSeconds:0.00} s"));
                 break;
             case TemplatesRendered rendered when verbosity != Verbosity.Quiet:
                 foreach (var line in DeployText.Rendered(rendered))
                 {
-                    Line(rendered.Service, Markup.Escape(line));
+                    Line(rendered.Service, line);
                 }
 
                 break;
             case WaitingForLock:
                 // Even when quiet: it explains a wait of up to --lock-timeout.
-                Line(e.Service, Markup.Escape(DeployText.Event(e)!));
+                Line(e.Service, DeployText.Event(e)!);
                 break;
             case DeployWarning warning:
                 console.Warning(warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
@@ -83,7 +69,7 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
 
         if (result.Succeeded)
         {
-            console.Out.WriteLine(DeployText.Summary(what, outcomes, elapsed));
+            console.Line(DeployText.Summary(what, outcomes, elapsed));
         }
     }
 
@@ -137,31 +123,26 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
         // Not a phase as a line: it names every selected service, most of which may have nothing to do in it.
         if (Verbose && e is not PhaseStarted)
         {
-            Line(e.Service, Markup.Escape(text));
+            Line(e.Service, text);
         }
 
-        _spinner?.Status(Markup.Escape(e.Service is null ? text : $"{e.Service}: {text}"));
+        console.Status(e.Service is null ? text : $"{e.Service}: {text}");
     }
 
     private void Table(List<ServiceOutcome> outcomes)
     {
-        var table = new Table().AddColumns("service", "phase", "result", "pid", "time");
-        if (!console.IsTerminal)
-        {
-            table.Border(TableBorder.Ascii);
-        }
-
+        var table = new TextTable("service", "phase", "result", "pid", "time");
         foreach (var outcome in outcomes)
         {
             _ = table.AddRow(
-                Markup.Escape(outcome.Service),
+                outcome.Service,
                 DeployText.Phase(outcome.Phase),
                 Colored(outcome.Action, DeployText.Action(outcome.Action)),
                 DeployText.Pids(outcome),
                 string.Create(CultureInfo.InvariantCulture, $"{outcome.Duration.TotalSeconds:0.00} s"));
         }
 
-        console.Out.Write(table);
+        console.Table(table);
     }
 
     private void Finished(ServiceOutcome outcome)
@@ -171,24 +152,33 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
             return;
         }
 
-        Line(outcome.Service, Colored(outcome.Action, Markup.Escape(text)));
+        Line(outcome.Service, Colored(outcome.Action, text));
         if (outcome.Output is { Length: > 0 } output)
         {
             foreach (var line in output.Split('\n'))
             {
-                console.Out.MarkupLine($"    [grey]{Markup.Escape(line)}[/]");
+                console.Line("    ", new Styled(line, TextStyle.Grey));
             }
         }
     }
 
-    private void Line(string? service, string markup) =>
-        console.Out.MarkupLine(service is null ? markup : $"[bold]{Markup.Escape(service)}[/]: {markup}");
-
-    private static string Colored(ServiceAction action, string markup) => action switch
+    private void Line(string? service, Styled text)
     {
-        ServiceAction.Started or ServiceAction.Restarted or ServiceAction.Stopped => $"[green]{markup}[/]",
-        ServiceAction.Failed => $"[red]{markup}[/]",
-        ServiceAction.Skipped => $"[yellow]{markup}[/]",
-        _ => markup,
-    };
+        if (service is null)
+        {
+            console.Line(text);
+        }
+        else
+        {
+            console.Line(new Styled(service, TextStyle.Bold), ": ", text);
+        }
+    }
+
+    private static Styled Colored(ServiceAction action, string text) => new(text, action switch
+    {
+        ServiceAction.Started or ServiceAction.Restarted or ServiceAction.Stopped => TextStyle.Green,
+        ServiceAction.Failed => TextStyle.Red,
+        ServiceAction.Skipped => TextStyle.Yellow,
+        _ => TextStyle.Plain,
+    });
 }

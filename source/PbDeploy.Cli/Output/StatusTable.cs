@@ -1,6 +1,5 @@
 using PbDeploy.Processes;
 using PbDeploy.Status;
-using Spectre.Console;
 
 namespace PbDeploy.Cli.Output;
 
@@ -9,30 +8,25 @@ internal static class StatusTable
 {
     public static void Write(CliConsole console, IReadOnlyList<ServiceStatus> statuses)
     {
-        var table = new Table().AddColumns("service", "port / pidfile", "state", "pid", "pids");
-        if (!console.IsTerminal)
-        {
-            table.Border(TableBorder.Ascii);
-        }
-
+        var table = new TextTable("service", "port / pidfile", "state", "pid", "pids");
         foreach (var status in statuses)
         {
             _ = table.AddRow(
-                Markup.Escape(status.Name),
-                Markup.Escape(status.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? status.Pidfile ?? ""),
+                status.Name,
+                status.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? status.Pidfile ?? "",
                 State(status.State),
                 status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                 status.Pids.Count > 0 ? string.Join(' ', status.Pids) : "-");
         }
 
-        console.Out.Write(table);
+        console.Table(table);
     }
 
-    private static string State(ServiceState state) => state switch
+    private static Styled State(ServiceState state) => state switch
     {
-        ServiceState.Running => "[green]running[/]",
-        ServiceState.Stopped => "[grey]stopped[/]",
-        ServiceState.Foreign => "[yellow]foreign[/]",
+        ServiceState.Running => new Styled("running", TextStyle.Green),
+        ServiceState.Stopped => new Styled("stopped", TextStyle.Grey),
+        ServiceState.Foreign => new Styled("foreign", TextStyle.Yellow),
         _ => state.ToString(),
     };
 }

@@ -55,7 +55,7 @@ public static class Pbdeploy
         foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
         {
             var name = Path.GetFileName(file);
-            if (name.StartsWith("pbdeploy.", StringComparison.Ordinal) || name is "PbDeploy.Core.dll" or "System.CommandLine.dll" || name.StartsWith("Spectre.Console", StringComparison.Ordinal))
+            if (name.StartsWith("pbdeploy.", StringComparison.Ordinal) || name is "PbDeploy.Core.dll" or "System.CommandLine.dll")
             {
                 File.Copy(file, Path.Combine(target, name), overwrite: true);
             }
