@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using PbDeploy.Cli.Commands;
 using PbDeploy.Deployment;
 
@@ -112,17 +111,11 @@ internal static class App
         }
     }
 
-    /// <summary>What <c>--version</c> prints: System.CommandLine's choice (the informational version, else the assembly version).</summary>
-    private static string Version
-    {
-        get
-        {
-            var assembly = typeof(App).Assembly;
-            return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                ?? assembly.GetName().Version?.ToString()
-                ?? "";
-        }
-    }
+    /// <summary>
+    /// What <c>--version</c> prints: System.CommandLine's choice, the informational version (with the commit), as the
+    /// build wrote it into a constant (BuildInfo.g.cs, see the csproj): no reflection at start-up.
+    /// </summary>
+    internal static string Version => BuildInfo.InformationalVersion;
 
     private static Command CreateCommand(string name, Option<string?> manifest, CliConsole console)
     {
