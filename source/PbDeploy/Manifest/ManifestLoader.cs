@@ -6,7 +6,7 @@ public static class ManifestLoader
     /// <summary>The manifest's file name.</summary>
     public const string FileName = "pbdeploy.json";
 
-    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "services"];
+    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "shell", "services"];
 
     /// <summary>The settings a service may have; any other key of a service is a template variable.</summary>
     public static IReadOnlyList<string> ServiceSettings => ServiceReader.Settings;
@@ -57,9 +57,9 @@ public static class ManifestLoader
     {
         var root = ManifestJson.Parse(fullPath, bytes);
         var warnings = new List<ManifestWarning>();
-        var reader = new ServiceReader(warnings);
 
         ManifestValue? variables = null;
+        string? shell = null;
         Dictionary<string, string>? env = null;
         ManifestProperty? services = null;
         foreach (var property in root.Properties)
@@ -75,6 +75,9 @@ public static class ManifestLoader
                     env = property.Value.IsNull
                         ? null
                         : ServiceReader.ReadEnvironment(property.Value, "env");
+                    break;
+                case "shell":
+                    shell = property.Value.IsNull ? null : ServiceReader.ReadShell(property.Value, "shell");
                     break;
                 case "services":
                     services = property;
@@ -106,6 +109,7 @@ public static class ManifestLoader
                 "services: has no service; add one, e.g. \"web\": { \"port\": 8000, \"start\": \"...\" }");
         }
 
+        var reader = new ServiceReader(warnings, shell ?? ServiceDefinition.DefaultShell);
         var definitions = new List<ServiceDefinition>();
         foreach (var service in servicesObject.Properties)
         {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PbDeploy.Manifest;
 
 /// <summary>Reads and validates the settings of one service, token by token (no reflection).</summary>
-internal sealed class ServiceReader(List<ManifestWarning> warnings)
+internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell = ServiceDefinition.DefaultShell)
 {
     /// <summary>The longest <c>start_timeout</c>, <c>stop_timeout</c> or <c>command_timeout</c>: a day.</summary>
     public const double MaxTimeoutSeconds = 86400;
@@ -12,8 +12,11 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
     public static readonly IReadOnlyList<string> Settings =
     [
         "port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
-        "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout",
+        "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout", "shell",
     ];
+
+    /// <summary>The shells <c>shell</c> may name without a path.</summary>
+    public static readonly IReadOnlyList<string> ShellNames = ["sh", "bash"];
 
     /// <summary>Variables every service has: a key of that name would be ambiguous.</summary>
     public static readonly IReadOnlyList<string> BuiltInVariables = ["project_dir", "name", "pid", "pids", "services"];
@@ -38,6 +41,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
         bool? daemonizes = null;
         TimeSpan? startTimeout = null, stopTimeout = null, commandTimeout = null;
+        string? serviceShell = null;
         var restartsByStopAndStart = false;
 
         foreach (var property in values.Properties)
@@ -99,6 +103,9 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
                 case "command_timeout":
                     commandTimeout = ReadSeconds(value, key);
                     break;
+                case "shell":
+                    serviceShell = ReadShell(value, key);
+                    break;
                 default:
                     CheckExtraKey(property, path);
                     break;
@@ -123,7 +130,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
                 "give either 'port' or 'pidfile', not both; PbDeploy finds the process by its port, or, for a service on a dynamic port, by its pidfile");
         }
 
-        return new ServiceDefinition
+        var definition = new ServiceDefinition
         {
             Name = name,
             Port = port,
@@ -143,9 +150,27 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
             StartTimeout = startTimeout ?? TimeSpan.FromSeconds(30),
             StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10),
             CommandTimeout = commandTimeout ?? TimeSpan.FromMinutes(10),
+            Shell = serviceShell ?? shell,
             Values = values,
             Location = service.Location,
         };
+        BashSyntax.Check(definition, warnings);
+        return definition;
+    }
+
+    /// <summary>
+    /// A <c>shell</c> setting: <c>sh</c>, <c>bash</c> or an absolute path. Whether it exists is checked when a command
+    /// runs, on that machine's <c>PATH</c>.
+    /// </summary>
+    public static string ReadShell(ManifestValue value, string key)
+    {
+        var text = ReadString(value, key).Text;
+        if (!ShellNames.Contains(text) && !(text.StartsWith('/') && text.Length > 1))
+        {
+            throw Error(value, key, $"{ManifestJson.Quote(text)} is not a shell PbDeploy knows; give \"sh\" (/bin/sh, the default), \"bash\" (bash found on PATH) or an absolute path such as \"/usr/bin/zsh\"");
+        }
+
+        return text;
     }
 
     /// <summary>Checks the name of a template variable (a key of <c>variables</c> or an extra key of a service).</summary>
