@@ -152,7 +152,7 @@ internal static partial class BashSyntax
     private static partial Regex ProcessSubstitution();
 
     // {a,b} or {1..3}, not ${...} nor a template's {{...}}.
-    [GeneratedRegex(@"(?<![\w${])(?<c>\{(?:[\w./-]*,[\w./,-]*|\w+\.\.\w+)\})(?!\})")]
+    [GeneratedRegex(@"(?<![${])(?<c>\{(?:[\w./-]*,[\w./,-]*|\w+\.\.\w+)\})(?!\})")]
     private static partial Regex BraceExpansion();
 
     [GeneratedRegex(@"(?:^|[\s;&|(])(?:\[|test)\s[^\];&|]*?\s(?<c>==)\s")]

@@ -390,14 +390,15 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
     {
         if (item.Kind == ManifestValueKind.String)
         {
-            var source = ReadString(item, key).Text;
+            var sourceText = ReadString(item, key);
+            var source = sourceText.Text;
             if (!source.EndsWith(TemplateSuffix, StringComparison.Ordinal) || source.Length == TemplateSuffix.Length
                 || source[^(TemplateSuffix.Length + 1)] is '/' or '\\')
             {
                 throw Error(item, key, $"{ManifestJson.Quote(source)} does not end in '{TemplateSuffix}'; name the template X{TemplateSuffix} to have it written to X, or give {{ \"source\": ..., \"target\": ... }}");
             }
 
-            return new TemplateSpec(source, source[..^TemplateSuffix.Length], item.Location);
+            return new TemplateSpec(source, source[..^TemplateSuffix.Length], item.Location) { SourceText = sourceText };
         }
 
         if (item.Kind != ManifestValueKind.Object)
@@ -406,15 +407,18 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
         }
 
         string? src = null, target = null;
+        TemplateString? srcText = null, targetText = null;
         foreach (var property in item.Properties)
         {
             switch (property.Name)
             {
                 case "source":
-                    src = ReadString(property.Value, key + ".source").Text;
+                    srcText = ReadString(property.Value, key + ".source");
+                    src = srcText.Text;
                     break;
                 case "target":
-                    target = ReadString(property.Value, key + ".target").Text;
+                    targetText = ReadString(property.Value, key + ".target");
+                    target = targetText.Text;
                     break;
                 default:
                     var suggestion = NearMiss.Find(property.Name, ["source", "target"]);
@@ -444,7 +448,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
             throw Error(item["target"]!, key + ".target", "is the template itself; rendering would overwrite the template");
         }
 
-        return new TemplateSpec(src, target, item.Location);
+        return new TemplateSpec(src, target, item.Location) { SourceText = srcText, TargetText = targetText };
     }
 
     private static ManifestException Error(ManifestValue value, string key, string problem) => new(value.Location, $"{key}: {problem}");
