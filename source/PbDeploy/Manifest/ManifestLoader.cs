@@ -53,6 +53,18 @@ public static class ManifestLoader
         return Parse(fullPath, ManifestFile.Read(fullPath, trust));
     }
 
+    /// <summary>
+    /// Loads and validates a manifest's text as if it were the file <paramref name="path"/>, which is not read (nor needs
+    /// to exist): what <c>import</c> checks before it writes anything.
+    /// </summary>
+    /// <exception cref="ManifestException">The text is not a valid manifest.</exception>
+    internal static DeployManifest LoadText(string path, byte[] bytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Parse(Path.GetFullPath(path), bytes);
+    }
+
     private static DeployManifest Parse(string fullPath, byte[] bytes)
     {
         var root = ManifestJson.Parse(fullPath, bytes);
