@@ -161,10 +161,6 @@ internal static partial class SettingsConverter
                 notes.Add(name, $"'daemonizes' is {Show(value)}, which Python takes as {(truth ? "True" : "False")}: written as {(truth ? "true" : "false")}");
                 value = truth;
             }
-            else if (key == "templates")
-            {
-                value = ConvertTemplates(name, value, notes);
-            }
             else if (NewSettings.Contains(key))
             {
                 notes.Add(name, $"'{key}' was a template variable in pbdeploy 1.2 but is a setting of PbDeploy (see docs/manifest.md): check that it means what you want");
@@ -173,6 +169,8 @@ internal static partial class SettingsConverter
             {
                 variables.Add(key);
             }
+
+            // "templates" is kept as it is: its paths render with the service's variables, as in pbdeploy 1.2.
 
             service[key] = Detached(value);
         }
@@ -249,13 +247,6 @@ internal static partial class SettingsConverter
         }
 
         return service;
-    }
-
-    private static JsonNode ConvertTemplates(string name, JsonNode value, NoteList notes)
-    {
-        _ = name;
-        _ = notes;
-        return value; // Template paths render with the service's variables, as in pbdeploy 1.2: {project_dir}/x.template stays as it is.
     }
 
     /// <summary>The service's rendered texts: commands, cwd, pidfile, and the content of its template files (with their path).</summary>
