@@ -104,6 +104,54 @@ public sealed partial class ImportCommandTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_format_spec_import_cannot_map_exits_2_with_the_line_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        var settings = dir.Write("settings_deploy.py", "SERVICES = {\n    'web': {'port': 8000,\n            'start': 'serve --port {port:>5}'},\n}\n");
+
+        var result = await Pbdeploy.RunAsync("import", settings);
+
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldBe(
+            $"pbdeploy: error: {settings}:3: {{port:>5}} in 'start' of service 'web': PbDeploy does not have Python's format ':>5' (it renders :d and :s as the plain value, "
+            + "and :q quoted for the shell); write {port}, or compute the formatted value in the settings file; nothing was written\n");
+        result.Stdout.ShouldBeEmpty();
+        Directory.GetFiles(dir.Path).Select(Path.GetFileName).ShouldBe(["settings_deploy.py"]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_manifest_that_would_not_load_exits_2_and_writes_nothing()
+    {
+        using var dir = new TempDirectory();
+        var settings = dir.Write("settings_deploy.py", "SERVICES = {'web': {'port': 70000, 'start': 'serve'}}\n");
+
+        var result = await Pbdeploy.RunAsync("import", settings);
+
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldStartWith($"pbdeploy: error: {settings}: SERVICES converts to an invalid pbdeploy.json: services.web.port: must be an integer from 1 to 65535, got 70000;");
+        Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ShouldBe(["settings_deploy.py"]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_Python_READMEs_kill_s_SIGHUP_under_the_default_shell_is_a_warning_on_stderr()
+    {
+        using var dir = new TempDirectory();
+        var manifest = dir.Write("pbdeploy.json", """
+            {
+              "services": {
+                "nginx": { "port": 8080, "start": "nginx -c {project_dir}/nginx.conf", "restart": "kill -s SIGHUP {pid}" }
+              }
+            }
+            """);
+
+        var result = await Pbdeploy.RunAsync("status", "--manifest", manifest);
+
+        result.Stderr.ShouldContain(
+            $"pbdeploy: warning: {manifest}:3:88: services.nginx.restart: kill -s SIGHUP is bash syntax (a signal name with the SIG prefix, which dash's kill refuses), "
+            + "and this command runs with /bin/sh; set \"shell\": \"bash\" in the service or at the top level, or name the signal without SIG (kill -s HUP)\n");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Import_without_arguments_reads_settings_deploy_py_of_the_current_folder()
     {
         using var dir = new TempDirectory();

@@ -75,7 +75,7 @@ internal sealed partial class DeploySession
 
         CheckWorkingDirectory(context);
         _raise(new CommandStarted(service.Name, phase, CommandKinds.Start, command));
-        var pid = ShellCommand.StartDetached(command, context.WorkingDirectory, context.Environment, context.LogPath);
+        var pid = ShellCommand.StartDetached(command, context.Shell, context.WorkingDirectory, context.Environment, context.LogPath);
         try
         {
             var ready = await WaitUntilReadyAsync(service, pid, Provenance.SpawnedAs(pid), cancellationToken).ConfigureAwait(false);
@@ -162,7 +162,7 @@ internal sealed partial class DeploySession
         CheckWorkingDirectory(context);
         _raise(new CommandStarted(context.Service.Name, Phase.StartOrRestart, CommandKinds.Start, command));
         var result = await ShellCommand.RunAsync(
-            command, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, context.LogPath, context.Service.StartTimeout, leaveRunningOnTimeout: true, cancellationToken)
+            command, context.Shell, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, context.LogPath, context.Service.StartTimeout, leaveRunningOnTimeout: true, cancellationToken)
             .ConfigureAwait(false);
         _raise(new CommandFinished(context.Service.Name, Phase.StartOrRestart, CommandKinds.Start, result));
         return result;

@@ -86,7 +86,7 @@ internal sealed partial class DeploySession : IDisposable
 
             for (var i = 0; i < services.Count; i++)
             {
-                ServiceContext.Validate(manifest, services[i], statuses[i]);
+                ServiceContext.Validate(manifest, services[i], statuses[i], stop);
             }
 
             return new DeploySession(manifest, services, deployLock, finder, reader, statuses.ToDictionary(s => s.Name), warned, raise);
@@ -339,7 +339,7 @@ internal sealed partial class DeploySession : IDisposable
         CheckWorkingDirectory(context);
         _raise(new CommandStarted(context.Service.Name, phase, kind, command));
         var result = await ShellCommand.RunAsync(
-            command, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, log, context.Service.CommandTimeout, leaveRunningOnTimeout: false, cancellationToken)
+            command, context.Shell, context.WorkingDirectory, context.Environment, _manifest.ProjectDir, log, context.Service.CommandTimeout, leaveRunningOnTimeout: false, cancellationToken)
             .ConfigureAwait(false);
         _raise(new CommandFinished(context.Service.Name, phase, kind, result));
         return result;

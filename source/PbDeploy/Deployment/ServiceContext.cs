@@ -33,6 +33,30 @@ internal sealed class ServiceContext
 
     public IReadOnlyDictionary<string, string> Environment => Scope.CommandEnvironment;
 
+    /// <summary>
+    /// The full path of the shell the service's commands run through (its <c>shell</c>, found on the commands' <c>PATH</c>
+    /// for <c>bash</c>), looked up when first asked.
+    /// </summary>
+    /// <exception cref="EnvironmentException">There is no such shell on this machine.</exception>
+    public string Shell => _shell ??= LocateShell(Service, Environment);
+
+    private string? _shell;
+
+    private static string LocateShell(ServiceDefinition service, IReadOnlyDictionary<string, string> environment)
+    {
+        var searchPath = environment.TryGetValue("PATH", out var path) ? path : null;
+        if (ShellCommand.LocateShell(service.Shell, searchPath) is { } shell)
+        {
+            return shell;
+        }
+
+        var where = service.Shell.Contains('/', StringComparison.Ordinal)
+            ? "there is no executable file there"
+            : $"there is no {service.Shell} on PATH ({searchPath ?? "unset"})";
+        throw new EnvironmentException(
+            $"cannot run the commands of service '{service.Name}' with \"shell\": \"{service.Shell}\": {where}; install it, or set \"shell\" to the absolute path of a shell that is there.");
+    }
+
     /// <summary>Renders the service's settings for <paramref name="status"/>; a bad reference throws <see cref="TemplateException"/>.</summary>
     public static ServiceContext For(DeployManifest manifest, ServiceDefinition service, ServiceStatus? status) => new(manifest, service, status);
 
@@ -64,9 +88,18 @@ internal sealed class ServiceContext
     /// will run with: <c>start</c> where nothing runs, <c>restart</c>, <c>stop</c> and <c>after</c> where it runs,
     /// <c>before</c> and templates as it is now.
     /// </summary>
-    public static void Validate(DeployManifest manifest, ServiceDefinition service, ServiceStatus status)
+    /// <remarks>
+    /// Its shell is looked up too, for a deploy, or for a stop when the service has a <c>stop</c> command (a stop by
+    /// signal needs no shell): a missing bash fails before anything runs.
+    /// </remarks>
+    public static void Validate(DeployManifest manifest, ServiceDefinition service, ServiceStatus status, bool stop = false)
     {
         var now = For(manifest, service, status);
+        if (!stop || service.Stop is not null)
+        {
+            _ = now.Shell;
+        }
+
         _ = now.Commands(CommandKinds.Before);
         _ = TemplateWriter.Prepare(manifest, service, now.Scope);
         _ = For(manifest, service, null).Command(CommandKinds.Start);

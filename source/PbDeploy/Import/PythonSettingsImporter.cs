@@ -196,7 +196,7 @@ public sealed class PythonSettingsImporter(
         }
     }
 
-    /// <summary>Writes <paramref name="json"/> to a temporary file beside the manifest and loads it.</summary>
+    /// <summary>Loads <paramref name="json"/> in memory, as the manifest at <paramref name="manifestPath"/>: nothing is written.</summary>
     private static DeployManifest Validate(string settings, string manifestPath, string json)
     {
         var folder = Path.GetDirectoryName(manifestPath)!;
@@ -205,26 +205,15 @@ public sealed class PythonSettingsImporter(
             throw new InputException($"cannot write {manifestPath}: the folder {folder} does not exist; create it or choose another output");
         }
 
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(manifestPath)}.import-{Guid.NewGuid().ToString("N")[..12]}");
         try
         {
-            File.WriteAllText(temporary, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            var loaded = ManifestLoader.Load(temporary);
-            return loaded with { Path = manifestPath };
+            return ManifestLoader.LoadText(manifestPath, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json));
         }
         catch (ManifestException e)
         {
             throw new InputException(
-                $"{settings}: SERVICES converts to an invalid pbdeploy.json: {e.Problem}; change that value in {Path.GetFileName(settings)} and import again",
+                $"{settings}: SERVICES converts to an invalid pbdeploy.json: {e.Problem}; change that value in {Path.GetFileName(settings)} and import again (nothing was written)",
                 e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new EnvironmentException($"cannot write in {folder} to check the manifest: {e.Message}", e);
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
     }
 

@@ -14,7 +14,7 @@ internal static partial class SettingsConverter
     private static readonly string[] CommandKeys = ["start", "restart", "stop", "before", "after"];
 
     /// <summary>Settings PbDeploy added: in pbdeploy 1.2 these keys were template variables.</summary>
-    private static readonly string[] NewSettings = ["env", "log", "depends_on", "start_timeout", "stop_timeout"];
+    private static readonly string[] NewSettings = ["env", "log", "depends_on", "start_timeout", "stop_timeout", "command_timeout", "shell"];
 
     /// <summary>pbdeploy 1.2's internal names of the commands, which its templates could reference.</summary>
     private static readonly Dictionary<string, string> OldCommandNames = new(StringComparer.Ordinal)
@@ -36,13 +36,20 @@ internal static partial class SettingsConverter
         notes.Add(null, "values the settings file computes (os.getenv(...), paths, arithmetic) are fixed at their values of now, on this machine; "
             + "pbdeploy 1.2 computed them on every run: import again when they change, or use {env.NAME} in commands for what must be read at deploy time");
 
+        var settingsText = ReadSettings(settingsPath);
         foreach (var (name, node) in (JsonObject)document["services"]!)
         {
             var service = ConvertService(name, (JsonObject)node!, settingsFolder, notes);
+            MapFormats(name, service, settingsPath, settingsText, notes);
             services[name] = service;
             anyTemplates |= service["templates"] is not null;
             foreach (var (key, text, file) in Texts(service, settingsFolder))
             {
+                if (file is not null)
+                {
+                    RefuseUnmappedFormats(text, $"template {file} of service '{name}'", Path.Combine(settingsFolder, file), text, isTemplateFile: true);
+                }
+
                 usesProjectDir |= ScanText(name, service, key, text, file, notes);
                 if (file is null && CommandKeys.Contains(key) && BashOnly().Match(text) is { Success: true } m)
                 {
@@ -52,15 +59,25 @@ internal static partial class SettingsConverter
         }
 
         var shell = document["shell"];
+        string? manifestShell = null;
         if (shell is not null)
         {
-            notes.Add(null, $"SHELL = {Show(shell)}: PbDeploy runs every command with /bin/sh -c and has no SHELL setting; "
-                + "a command that needs another shell can call it: bash -c '...'");
+            if (Text(shell) is { } shellPath && (ServiceReader.ShellNames.Contains(shellPath) || (shellPath.StartsWith('/') && shellPath.Length > 1)))
+            {
+                manifestShell = shellPath;
+                notes.Add(null, $"SHELL = {Show(shell)}: written as \"shell\": {ManifestText.Quote(shellPath)}, so that every command runs as {shellPath} -c COMMAND, as in pbdeploy 1.2");
+            }
+            else
+            {
+                notes.Add(null, $"SHELL = {Show(shell)}: not converted; PbDeploy's \"shell\" is \"sh\", \"bash\" or an absolute path: "
+                    + "set it in pbdeploy.json (commands run with /bin/sh -c until then)");
+            }
         }
         else if (bashOnly.Count > 0)
         {
-            notes.Add(null, $"pbdeploy 1.2 ran commands with /bin/bash (its default SHELL); PbDeploy runs /bin/sh -c, and these look bash-only: "
-                + $"{string.Join(", ", bashOnly)}; use '.' for 'source', or wrap the command as bash -c '...'");
+            manifestShell = "bash";
+            notes.Add(null, $"pbdeploy 1.2 ran commands with /bin/bash (its default SHELL), and these look bash-only: "
+                + $"{string.Join(", ", bashOnly)}; written as \"shell\": \"bash\" (PbDeploy's default is /bin/sh -c)");
         }
 
         if (services.Count > 1)
@@ -87,7 +104,9 @@ internal static partial class SettingsConverter
                 + "a brace that is not part of a {name} is now literal too, so new templates need no doubled braces");
         }
 
-        return new Conversion(new JsonObject { ["services"] = services }, notes.ToList());
+        var manifest = manifestShell is null ? new JsonObject() : new JsonObject { ["shell"] = manifestShell };
+        manifest["services"] = services;
+        return new Conversion(manifest, notes.ToList());
     }
 
     private static JsonObject ConvertService(string name, JsonObject conf, string settingsFolder, NoteList notes)
@@ -142,10 +161,6 @@ internal static partial class SettingsConverter
                 notes.Add(name, $"'daemonizes' is {Show(value)}, which Python takes as {(truth ? "True" : "False")}: written as {(truth ? "true" : "false")}");
                 value = truth;
             }
-            else if (key == "templates")
-            {
-                value = ConvertTemplates(name, value, notes);
-            }
             else if (NewSettings.Contains(key))
             {
                 notes.Add(name, $"'{key}' was a template variable in pbdeploy 1.2 but is a setting of PbDeploy (see docs/manifest.md): check that it means what you want");
@@ -154,6 +169,8 @@ internal static partial class SettingsConverter
             {
                 variables.Add(key);
             }
+
+            // "templates" is kept as it is: its paths render with the service's variables, as in pbdeploy 1.2.
 
             service[key] = Detached(value);
         }
@@ -232,36 +249,6 @@ internal static partial class SettingsConverter
         return service;
     }
 
-    private static JsonNode ConvertTemplates(string name, JsonNode value, NoteList notes)
-    {
-        if (value is not JsonArray list)
-        {
-            return value;
-        }
-
-        var result = new JsonArray();
-        foreach (var item in list)
-        {
-            if (Text(item) is { } path && path.StartsWith("{project_dir}/", StringComparison.Ordinal))
-            {
-                var relative = path["{project_dir}/".Length..];
-                notes.Add(name, $"template \"{path}\": template paths are not rendered by PbDeploy and are relative to the project dir: written as \"{relative}\"");
-                result.Add((JsonNode)relative);
-            }
-            else
-            {
-                if (Text(item) is { } other && PythonFields(other).Any())
-                {
-                    notes.Add(name, $"template \"{other}\": pbdeploy 1.2 rendered variables in template paths, PbDeploy does not: write the path without them");
-                }
-
-                result.Add(Detached(item));
-            }
-        }
-
-        return result;
-    }
-
     /// <summary>The service's rendered texts: commands, cwd, pidfile, and the content of its template files (with their path).</summary>
     private static IEnumerable<(string Key, string Text, string? File)> Texts(JsonObject service, string settingsFolder)
     {
@@ -286,8 +273,9 @@ internal static partial class SettingsConverter
             var one when Text(one) is { } single => [single],
             _ => [],
         };
-        foreach (var template in templates)
+        foreach (var written in templates)
         {
+            var template = ExpandPath(written, service, settingsFolder);
             var file = Path.Combine(settingsFolder, template);
             string content;
             try
@@ -401,6 +389,148 @@ internal static partial class SettingsConverter
         }
     }
 
+    /// <summary>
+    /// A template path with <c>{project_dir}</c> and the service's plain keys put in, to read the template as the deploy
+    /// will; a field it cannot fill is left as it is (the file is then not found, and not checked).
+    /// </summary>
+    private static string ExpandPath(string path, JsonObject service, string settingsFolder)
+    {
+        foreach (var field in PythonFields(path).Where(f => PlainField().IsMatch(f)).Distinct())
+        {
+            var value = field == "project_dir" ? settingsFolder : Text(service[field]) ?? (service[field]?.GetValueKind() == JsonValueKind.Number ? FormatNumber(service[field]!) : null);
+            if (value is not null)
+            {
+                path = path.Replace("{" + field + "}", value, StringComparison.Ordinal);
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>The settings file's text, to name the line of a value; null when it cannot be read (the helper could).</summary>
+    private static string? ReadSettings(string settingsPath)
+    {
+        try
+        {
+            return File.ReadAllText(settingsPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Maps the Python format specs PbDeploy renders the same (<c>{port:d}</c>, <c>{name:s}</c>, <c>{name!s}</c>) to a
+    /// plain reference in every rendered string of the service, and refuses, naming the line of the settings file, those
+    /// it cannot (<c>{port:>5}</c>, <c>{x:.2f}</c>, <c>{x!r}</c>).
+    /// </summary>
+    private static void MapFormats(string name, JsonObject service, string settingsPath, string? settingsText, NoteList notes)
+    {
+        // What PbDeploy renders, as pbdeploy 1.2 formatted it; the values of other keys are inserted as they are.
+        foreach (var key in service.Select(p => p.Key).Where(k => CommandKeys.Contains(k) || k is "cwd" or "pidfile" or "templates").ToList())
+        {
+            service[key] = MapNode(service[key], key);
+        }
+
+        JsonNode? MapNode(JsonNode? node, string key)
+        {
+            switch (node)
+            {
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        var mapped = MapNode(array[i], key);
+                        if (!ReferenceEquals(mapped, array[i]))
+                        {
+                            array[i] = mapped;
+                        }
+                    }
+
+                    return array;
+                case JsonObject obj:
+                    foreach (var inner in obj.Select(p => p.Key).ToList())
+                    {
+                        var mapped = MapNode(obj[inner], key);
+                        if (!ReferenceEquals(mapped, obj[inner]))
+                        {
+                            obj[inner] = mapped;
+                        }
+                    }
+
+                    return obj;
+                default:
+                    if (Text(node) is not { } text)
+                    {
+                        return node;
+                    }
+
+                    RefuseUnmappedFormats(text, $"'{key}' of service '{name}'", settingsPath, settingsText, isTemplateFile: false);
+                    var result = MapFields(text);
+                    if (result == text)
+                    {
+                        return node;
+                    }
+
+                    notes.Add(name, $"'{key}': \"{text}\" became \"{result}\": Python's :d and :s (and !s) insert the value as it is, as a plain {{name}} does");
+                    return result;
+            }
+        }
+    }
+
+    /// <summary><paramref name="text"/> with each <c>{name:d}</c>, <c>{name:s}</c>, <c>{name!s}</c> written <c>{name}</c>.</summary>
+    private static string MapFields(string text) =>
+        FormattedField().Replace(text, m => m.Groups["conv"].Value is "" or "!s" && m.Groups["spec"].Value is "" or ":" or ":d" or ":s" && IsField(text, m.Index)
+            ? "{" + m.Groups["name"].Value + "}"
+            : m.Value);
+
+    /// <summary>Whether the brace at <paramref name="index"/> opens a field: not the second brace of an escaped <c>{{</c>.</summary>
+    private static bool IsField(string text, int index)
+    {
+        var run = 0;
+        for (var i = index - 1; i >= 0 && text[i] == '{'; i--)
+        {
+            run++;
+        }
+
+        return run % 2 == 0 && !(index + 1 < text.Length && text[index + 1] == '{');
+    }
+
+    /// <summary>
+    /// Refuses a field with a format spec or conversion PbDeploy cannot render the same, naming the line of
+    /// <paramref name="file"/> (the settings file, or the template file) where it is written.
+    /// </summary>
+    private static void RefuseUnmappedFormats(string text, string where, string file, string? fileText, bool isTemplateFile)
+    {
+        foreach (var field in PythonFields(text))
+        {
+            var match = FormattedField().Match("{" + field + "}");
+            if (!match.Success || match.Length != field.Length + 2)
+            {
+                continue; // not a name with a format: noted as literal text by ScanText
+            }
+
+            var conversion = match.Groups["conv"].Value;
+            var spec = match.Groups["spec"].Value;
+            var mappable = conversion is "" or "!s" && spec is "" or ":" or ":d" or ":s";
+            // In a template file, :d and :s render as they are; !s would be literal text.
+            if (mappable && (!isTemplateFile || conversion == ""))
+            {
+                continue;
+            }
+
+            var literal = "{" + field + "}";
+            var line = fileText?.Split('\n').Select((l, i) => (l, i)).FirstOrDefault(x => x.l.Contains(literal, StringComparison.Ordinal)) is { l: not null } found
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $":{found.i + 1}")
+                : "";
+            var badSpec = spec is not ("" or ":" or ":d" or ":s");
+            var what = conversion != "" && (!badSpec || conversion != "!s") ? $"conversion '{conversion}'" : $"format '{spec}'";
+            throw new InputException(
+                $"{file}{line}: {literal} in {where}: PbDeploy does not have Python's {what} (it renders :d and :s as the plain value, and :q quoted for the shell); "
+                + $"write {{{match.Groups["name"].Value}}}, or compute the formatted value in {(isTemplateFile ? "the settings file and use it here" : "the settings file")}; nothing was written");
+        }
+    }
+
     /// <summary>A list of strings (and numbers) as one shell command, each item quoted as Python's shlex.quote does.</summary>
     internal static string? ShellJoin(JsonArray list)
     {
@@ -474,6 +604,10 @@ internal static partial class SettingsConverter
     /// <summary><c>kill -s SIGHUP</c> or <c>kill -SIGHUP</c>: bash takes the SIG prefix, dash does not.</summary>
     [GeneratedRegex(@"\bkill\s+(?<option>-s\s+|-)SIG(?<signal>[A-Z][A-Z0-9+-]*)\b")]
     private static partial Regex KillWithSigPrefix();
+
+    /// <summary>A field that is a name with a conversion (<c>!s</c>) or a format spec (<c>:d</c>, <c>:&gt;5</c>).</summary>
+    [GeneratedRegex(@"\{(?<name>[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)(?<conv>![A-Za-z])?(?<spec>:[^{}]*)?\}")]
+    private static partial Regex FormattedField();
 
     [GeneratedRegex(@"^[A-Za-z@%+=:,./_0-9-]+$")]
     private static partial Regex SafeWord();

@@ -6,7 +6,7 @@ public static class ManifestLoader
     /// <summary>The manifest's file name.</summary>
     public const string FileName = "pbdeploy.json";
 
-    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "services"];
+    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "shell", "services"];
 
     /// <summary>The settings a service may have; any other key of a service is a template variable.</summary>
     public static IReadOnlyList<string> ServiceSettings => ServiceReader.Settings;
@@ -53,13 +53,25 @@ public static class ManifestLoader
         return Parse(fullPath, ManifestFile.Read(fullPath, trust));
     }
 
+    /// <summary>
+    /// Loads and validates a manifest's text as if it were the file <paramref name="path"/>, which is not read (nor needs
+    /// to exist): what <c>import</c> checks before it writes anything.
+    /// </summary>
+    /// <exception cref="ManifestException">The text is not a valid manifest.</exception>
+    internal static DeployManifest LoadText(string path, byte[] bytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Parse(Path.GetFullPath(path), bytes);
+    }
+
     private static DeployManifest Parse(string fullPath, byte[] bytes)
     {
         var root = ManifestJson.Parse(fullPath, bytes);
         var warnings = new List<ManifestWarning>();
-        var reader = new ServiceReader(warnings);
 
         ManifestValue? variables = null;
+        string? shell = null;
         Dictionary<string, string>? env = null;
         ManifestProperty? services = null;
         foreach (var property in root.Properties)
@@ -75,6 +87,9 @@ public static class ManifestLoader
                     env = property.Value.IsNull
                         ? null
                         : ServiceReader.ReadEnvironment(property.Value, "env");
+                    break;
+                case "shell":
+                    shell = property.Value.IsNull ? null : ServiceReader.ReadShell(property.Value, "shell");
                     break;
                 case "services":
                     services = property;
@@ -106,6 +121,7 @@ public static class ManifestLoader
                 "services: has no service; add one, e.g. \"web\": { \"port\": 8000, \"start\": \"...\" }");
         }
 
+        var reader = new ServiceReader(warnings, shell ?? ServiceDefinition.DefaultShell);
         var definitions = new List<ServiceDefinition>();
         foreach (var service in servicesObject.Properties)
         {

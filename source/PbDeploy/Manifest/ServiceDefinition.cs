@@ -34,6 +34,16 @@ public sealed record ServiceDefinition
     /// <summary>How long a <c>before</c>, <c>after</c>, <c>restart</c> or <c>stop</c> command may run before its process group is stopped (default 10 min).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The shell every command of the service runs through, as <c>SHELL -c COMMAND</c>: the service's <c>shell</c>, else
+    /// the manifest's, else <c>/bin/sh</c>. <c>sh</c> means <c>/bin/sh</c>, <c>bash</c> the <c>bash</c> found on
+    /// <c>PATH</c> when the command runs; anything else is an absolute path.
+    /// </summary>
+    public string Shell { get; init; } = DefaultShell;
+
+    /// <summary>The shell commands run through when the manifest names none.</summary>
+    public const string DefaultShell = "/bin/sh";
+
     /// <summary>The command that stops the service, or null for SIGTERM then SIGKILL.</summary>
     public TemplateString? Stop { get; init; }
 

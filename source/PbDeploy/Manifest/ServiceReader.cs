@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PbDeploy.Manifest;
 
 /// <summary>Reads and validates the settings of one service, token by token (no reflection).</summary>
-internal sealed class ServiceReader(List<ManifestWarning> warnings)
+internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell = ServiceDefinition.DefaultShell)
 {
     /// <summary>The longest <c>start_timeout</c>, <c>stop_timeout</c> or <c>command_timeout</c>: a day.</summary>
     public const double MaxTimeoutSeconds = 86400;
@@ -12,8 +12,11 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
     public static readonly IReadOnlyList<string> Settings =
     [
         "port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
-        "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout",
+        "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout", "shell",
     ];
+
+    /// <summary>The shells <c>shell</c> may name without a path.</summary>
+    public static readonly IReadOnlyList<string> ShellNames = ["sh", "bash"];
 
     /// <summary>Variables every service has: a key of that name would be ambiguous.</summary>
     public static readonly IReadOnlyList<string> BuiltInVariables = ["project_dir", "name", "pid", "pids", "services"];
@@ -38,6 +41,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
         bool? daemonizes = null;
         TimeSpan? startTimeout = null, stopTimeout = null, commandTimeout = null;
+        string? serviceShell = null;
         var restartsByStopAndStart = false;
 
         foreach (var property in values.Properties)
@@ -99,6 +103,9 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
                 case "command_timeout":
                     commandTimeout = ReadSeconds(value, key);
                     break;
+                case "shell":
+                    serviceShell = ReadShell(value, key);
+                    break;
                 default:
                     CheckExtraKey(property, path);
                     break;
@@ -123,7 +130,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
                 "give either 'port' or 'pidfile', not both; PbDeploy finds the process by its port, or, for a service on a dynamic port, by its pidfile");
         }
 
-        return new ServiceDefinition
+        var definition = new ServiceDefinition
         {
             Name = name,
             Port = port,
@@ -143,9 +150,27 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
             StartTimeout = startTimeout ?? TimeSpan.FromSeconds(30),
             StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10),
             CommandTimeout = commandTimeout ?? TimeSpan.FromMinutes(10),
+            Shell = serviceShell ?? shell,
             Values = values,
             Location = service.Location,
         };
+        BashSyntax.Check(definition, warnings);
+        return definition;
+    }
+
+    /// <summary>
+    /// A <c>shell</c> setting: <c>sh</c>, <c>bash</c> or an absolute path. Whether it exists is checked when a command
+    /// runs, on that machine's <c>PATH</c>.
+    /// </summary>
+    public static string ReadShell(ManifestValue value, string key)
+    {
+        var text = ReadString(value, key).Text;
+        if (!ShellNames.Contains(text) && !(text.StartsWith('/') && text.Length > 1))
+        {
+            throw Error(value, key, $"{ManifestJson.Quote(text)} is not a shell PbDeploy knows; give \"sh\" (/bin/sh, the default), \"bash\" (bash found on PATH) or an absolute path such as \"/usr/bin/zsh\"");
+        }
+
+        return text;
     }
 
     /// <summary>Checks the name of a template variable (a key of <c>variables</c> or an extra key of a service).</summary>
@@ -365,14 +390,15 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
     {
         if (item.Kind == ManifestValueKind.String)
         {
-            var source = ReadString(item, key).Text;
+            var sourceText = ReadString(item, key);
+            var source = sourceText.Text;
             if (!source.EndsWith(TemplateSuffix, StringComparison.Ordinal) || source.Length == TemplateSuffix.Length
                 || source[^(TemplateSuffix.Length + 1)] is '/' or '\\')
             {
                 throw Error(item, key, $"{ManifestJson.Quote(source)} does not end in '{TemplateSuffix}'; name the template X{TemplateSuffix} to have it written to X, or give {{ \"source\": ..., \"target\": ... }}");
             }
 
-            return new TemplateSpec(source, source[..^TemplateSuffix.Length], item.Location);
+            return new TemplateSpec(source, source[..^TemplateSuffix.Length], item.Location) { SourceText = sourceText };
         }
 
         if (item.Kind != ManifestValueKind.Object)
@@ -381,15 +407,18 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
         }
 
         string? src = null, target = null;
+        TemplateString? srcText = null, targetText = null;
         foreach (var property in item.Properties)
         {
             switch (property.Name)
             {
                 case "source":
-                    src = ReadString(property.Value, key + ".source").Text;
+                    srcText = ReadString(property.Value, key + ".source");
+                    src = srcText.Text;
                     break;
                 case "target":
-                    target = ReadString(property.Value, key + ".target").Text;
+                    targetText = ReadString(property.Value, key + ".target");
+                    target = targetText.Text;
                     break;
                 default:
                     var suggestion = NearMiss.Find(property.Name, ["source", "target"]);
@@ -419,7 +448,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings)
             throw Error(item["target"]!, key + ".target", "is the template itself; rendering would overwrite the template");
         }
 
-        return new TemplateSpec(src, target, item.Location);
+        return new TemplateSpec(src, target, item.Location) { SourceText = srcText, TargetText = targetText };
     }
 
     private static ManifestException Error(ManifestValue value, string key, string problem) => new(value.Location, $"{key}: {problem}");

@@ -73,7 +73,10 @@ internal static class ProgramRun
     }
 
     /// <summary>The full path of <paramref name="program"/>: itself when it holds a '/', else the first executable file of that name on <c>PATH</c>; null when there is none.</summary>
-    public static string? Resolve(string program)
+    public static string? Resolve(string program) => Resolve(program, Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>The full path of <paramref name="program"/>: as given when it has a <c>/</c>, else looked up on <paramref name="searchPath"/> (a <c>PATH</c> value); null when there is none.</summary>
+    public static string? Resolve(string program, string? searchPath)
     {
         ArgumentNullException.ThrowIfNull(program);
         if (program.Contains('/', StringComparison.Ordinal))
@@ -81,7 +84,7 @@ internal static class ProgramRun
             return File.Exists(program) ? Path.GetFullPath(program) : null;
         }
 
-        var path = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } p ? p : "/usr/local/bin:/usr/bin:/bin";
+        var path = searchPath is { Length: > 0 } p ? p : "/usr/local/bin:/usr/bin:/bin";
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, program))
             .FirstOrDefault(candidate => File.Exists(candidate) && IsExecutable(candidate));
@@ -106,7 +109,7 @@ internal static class ProgramRun
         return read.Cut ? "..." + text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
     }
 
-    private static bool IsExecutable(string path) =>
+    internal static bool IsExecutable(string path) =>
         OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     /// <summary>The open output files of one run: a log appended to, or private temporary files removed on dispose.</summary>

@@ -3,13 +3,13 @@ using PbDeploy.Platform;
 namespace PbDeploy.Processes;
 
 /// <summary>
-/// Runs commands through <c>/bin/sh -c</c> with no pipes: output goes to a file that is read once the shell exits, so a
+/// Runs commands through <c>/bin/sh -c</c> (or the service's <c>shell</c>: <c>SHELL -c</c>) with no pipes: output goes to a file that is read once the shell exits, so a
 /// command that backgrounds a server (which keeps the output open) cannot hang the caller. That file is private: created
 /// 0600 with <c>O_EXCL|O_NOFOLLOW</c> in a folder only this user can write, and removed however the command ends.
 /// </summary>
 internal static class ShellCommand
 {
-    /// <summary>The shell every command runs through.</summary>
+    /// <summary>The shell commands run through unless the manifest's <c>shell</c> says otherwise.</summary>
     public const string Shell = "/bin/sh";
 
     /// <summary>
@@ -20,7 +20,7 @@ internal static class ShellCommand
     /// </summary>
     public static Task<CommandResult> RunAsync(
         string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        RunAsync(command, workingDirectory, environment, projectDir: null, log: null, Timeout.InfiniteTimeSpan, leaveRunningOnTimeout: false, cancellationToken);
+        RunAsync(command, Shell, workingDirectory, environment, projectDir: null, log: null, Timeout.InfiniteTimeSpan, leaveRunningOnTimeout: false, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="command"/> as <see cref="RunAsync(string, string, IReadOnlyDictionary{string, string}, CancellationToken)"/>
@@ -28,10 +28,12 @@ internal static class ShellCommand
     /// <paramref name="log"/> when given (a start that backgrounds a server: the server keeps writing there, to a file
     /// that stays). The result's output is what this command wrote. Past <paramref name="timeout"/> its process group
     /// is stopped (SIGTERM, then SIGKILL) and the result says <see cref="CommandResult.TimedOut"/>; or, with
-    /// <paramref name="leaveRunningOnTimeout"/>, it is left running for the caller to keep or stop.
+    /// <paramref name="leaveRunningOnTimeout"/>, it is left running for the caller to keep or stop. The command runs as
+    /// <c><paramref name="shell"/> -c COMMAND</c>; <paramref name="shell"/> is a full path.
     /// </summary>
     internal static async Task<CommandResult> RunAsync(
         string command,
+        string shell,
         string workingDirectory,
         IReadOnlyDictionary<string, string> environment,
         string? projectDir,
@@ -42,7 +44,7 @@ internal static class ShellCommand
     {
         ArgumentNullException.ThrowIfNull(command);
         var run = await ProgramRun.RunAsync(
-            new ProgramRequest(Shell, ["-c", command], workingDirectory, environment)
+            new ProgramRequest(shell, ["-c", command], workingDirectory, environment)
             {
                 ProjectDir = projectDir,
                 Log = log,
@@ -60,13 +62,14 @@ internal static class ShellCommand
     /// file, or in a folder others can write.
     /// </summary>
     /// <returns>The shell's pid, which <c>exec</c>s a simple command and so usually is the server's pid.</returns>
-    public static int StartDetached(string command, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
+    public static int StartDetached(string command, string shell, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
     {
+        ArgumentNullException.ThrowIfNull(shell);
         ArgumentNullException.ThrowIfNull(logPath);
         var fd = LogFile.OpenAppend(logPath);
         try
         {
-            var pid = Spawner.Spawn(new SpawnRequest(Shell, ["-c", command], workingDirectory, environment, fd, Path.GetFullPath(logPath))
+            var pid = Spawner.Spawn(new SpawnRequest(shell, ["-c", command], workingDirectory, environment, fd, Path.GetFullPath(logPath))
             {
                 NewSession = true,
             });
@@ -77,6 +80,22 @@ internal static class ShellCommand
         {
             NativeFile.Close(fd); // the child has its own copy on 1 and 2
         }
+    }
+
+    /// <summary>
+    /// The full path of the shell a <c>shell</c> setting names: <c>sh</c> is <c>/bin/sh</c>, <c>bash</c> the first
+    /// <c>bash</c> on <paramref name="searchPath"/> (the commands' <c>PATH</c>), an absolute path itself when it is an
+    /// executable file; null when there is none.
+    /// </summary>
+    public static string? LocateShell(string setting, string? searchPath)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return setting switch
+        {
+            "sh" => Shell,
+            "bash" => ProgramRun.Resolve("bash", searchPath),
+            _ => Path.IsPathFullyQualified(setting) && File.Exists(setting) && ProgramRun.IsExecutable(setting) ? setting : null,
+        };
     }
 
     /// <summary>Whether a process we started has exited (reaping it); null while it runs.</summary>

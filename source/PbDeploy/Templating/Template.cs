@@ -13,12 +13,15 @@ namespace PbDeploy.Templating;
 /// are literal text, while <c>${HOME}</c> in a shell command is a reference to the variable <c>HOME</c> (write
 /// <c>$HOME</c>, or <c>${{HOME}}</c> for a literal <c>${HOME}</c>). Rendering is one pass; values are inserted as
 /// they are, not rendered again and not quoted: in a command, a value holding <c>;</c> or <c>$(...)</c> is shell.
-/// <c>{name:q}</c> inserts the value quoted for POSIX sh (one word, taken literally); any other format after the
-/// <c>:</c> is an error.
+/// <c>{name:q}</c> inserts the value quoted for POSIX sh (one word, taken literally). Python's <c>{name:s}</c> is the
+/// value as it is, and <c>{name:d}</c> the value, which must be an integer (so the Python tool's templates render the
+/// same); any other format after the <c>:</c> is an error.
 /// </remarks>
 internal static class Template
 {
     private const string QuoteSpec = "q";
+    private const string IntegerSpec = "d";
+    private const string StringSpec = "s";
 
     private static readonly SearchValues<char> Braces = SearchValues.Create("{}");
 
@@ -69,17 +72,24 @@ internal static class Template
             {
                 var reference = text.Substring(brace + 1, nameLength);
                 var spec = length > nameLength ? text.Substring(brace + 2 + nameLength, length - nameLength - 1) : null;
-                if (spec is not null and not QuoteSpec)
+                if (spec is not null and not (QuoteSpec or IntegerSpec or StringSpec))
                 {
                     throw new TemplateException(
                         locate(brace),
-                        $"unknown format ':{spec}' in {{{reference}:{spec}}}; the one format is ':q', the value quoted for the shell, as in {{{reference}:q}}");
+                        $"unknown format ':{spec}' in {{{reference}:{spec}}}; the formats are ':q', the value quoted for the shell, as in {{{reference}:q}}, and Python's ':d' (an integer) and ':s' (text)");
                 }
 
                 var error = scope.Resolve(reference, out var value);
                 if (error is not null)
                 {
                     throw new TemplateException(locate(brace), error);
+                }
+
+                if (spec is IntegerSpec && !IsInteger(value!))
+                {
+                    throw new TemplateException(
+                        locate(brace),
+                        $"{{{reference}:d}} needs an integer, and '{reference}' is \"{value}\"; give it an integer value, or write {{{reference}}} for the text as it is");
                 }
 
                 builder.Append(spec is QuoteSpec ? ShellQuote(value!) : value);
@@ -161,6 +171,13 @@ internal static class Template
         }
 
         return i > 0 && i < text.Length && text[i] == '}' ? i : 0;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is an integer as Python's <c>:d</c> takes it: digits, with an optional sign.</summary>
+    private static bool IsInteger(string value)
+    {
+        var digits = value.AsSpan(value.StartsWith('-') || value.StartsWith('+') ? 1 : 0);
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary><paramref name="value"/> as one word of POSIX sh: in single quotes, each <c>'</c> written <c>'\''</c>.</summary>

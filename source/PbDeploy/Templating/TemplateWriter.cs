@@ -109,8 +109,9 @@ internal static class TemplateWriter
     {
         var pending = new List<Pending>();
         var targets = new Dictionary<string, TemplateSpec>(StringComparer.Ordinal);
-        foreach (var spec in service.Templates)
+        foreach (var written in service.Templates)
         {
+            var spec = RenderPaths(written, scope);
             var source = Path.GetFullPath(spec.Source, manifest.ProjectDir);
             var target = Path.GetFullPath(spec.Target, manifest.ProjectDir);
             var listed = $"listed in templates of service '{service.Name}' at {spec.Location}";
@@ -133,6 +134,20 @@ internal static class TemplateWriter
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// The template with its source and target rendered with the service's variables (<c>{conf_dir}/site.conf.template</c>):
+    /// every check and message after this is about the paths as rendered.
+    /// </summary>
+    private static TemplateSpec RenderPaths(TemplateSpec spec, VariableScope scope)
+    {
+        const string Suffix = ".template";
+        var source = scope.Render(spec.SourceText ?? new TemplateString(spec.Source, spec.Location))!;
+        var target = spec.TargetText is { } targetText ? scope.Render(targetText)!
+            : spec.SourceText is not null && source.EndsWith(Suffix, StringComparison.Ordinal) ? source[..^Suffix.Length] // derived: X.template -> X
+            : scope.Render(new TemplateString(spec.Target, spec.Location))!;
+        return spec with { Source = source, Target = target };
     }
 
     /// <summary>The template's text and permission bits (mode &amp; 0777: never setuid, setgid or sticky).</summary>

@@ -220,30 +220,34 @@ public sealed class PythonSettingsImporterTests
         notes.ShouldContain(n => n.StartsWith("worker, web: no 'stop': pbdeploy 1.2 ran `kill {pid}`", StringComparison.Ordinal));
         notes.ShouldContain("web: has both 'port' and 'pidfile'; pbdeploy 1.2 used the port and ignored the pidfile, PbDeploy allows only one: 'pidfile' is left out");
         notes.ShouldContain(n => n.StartsWith("web: 'restart': \"kill -s SIGHUP {pid}\" became \"kill -s HUP {pid}\"", StringComparison.Ordinal));
-        notes.ShouldContain(n => n.StartsWith("web: 'start' uses {port:d}, Python format syntax", StringComparison.Ordinal));
+        web["start"]!.ToString().ShouldBe("web --flag {debug} --w {port}");
+        notes.ShouldContain("web: 'start': \"web --flag {debug} --w {port:d}\" became \"web --flag {debug} --w {port}\": Python's :d and :s (and !s) insert the value as it is, as a plain {name} does");
         notes.ShouldContain("web: 'start' uses {debug}: it renders as 'true', not Python's 'True'");
         notes.ShouldContain(n => n.StartsWith("web: 'env' was a template variable in pbdeploy 1.2", StringComparison.Ordinal));
         notes.ShouldContain(n => n.StartsWith("web: the entries of 'context' are now keys of the service", StringComparison.Ordinal));
         notes.ShouldContain("web: keys 'debug', 'workers' are not settings: kept as template variables ({debug}, {workers}), as in pbdeploy 1.2");
-        notes.ShouldContain(n => n.StartsWith("SHELL = '/bin/zsh': PbDeploy runs every command with /bin/sh -c", StringComparison.Ordinal));
+        notes.ShouldContain("SHELL = '/bin/zsh': written as \"shell\": \"/bin/zsh\", so that every command runs as /bin/zsh -c COMMAND, as in pbdeploy 1.2");
         notes.ShouldContain(n => n.StartsWith("pbdeploy 1.2 deployed services one after another", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Bash_only_commands_and_project_dir_templates_are_converted_or_noted()
+    public async Task Bash_only_commands_get_shell_bash_and_project_dir_templates_are_kept()
     {
         using var dir = new TempDirectory();
-        var (services, notes, _) = await ImportAsync(dir, """
+        var (services, notes, result) = await ImportAsync(dir, """
             SERVICES = {"app": {"port": 8000, "start": "source env/bin/activate && app", "daemonizes": 1,
                                 "templates": ["{project_dir}/app.ini.template"]}}
             """);
 
         services["app"]!["daemonizes"]!.GetValueKind().ShouldBeOneOf(JsonValueKind.True, JsonValueKind.False);
         services["app"]!["daemonizes"]!.GetValue<bool>().ShouldBeTrue();
-        services["app"]!["templates"]!.ToJsonString().ShouldBe("""["app.ini.template"]""");
+        services["app"]!["templates"]!.ToJsonString().ShouldBe("""["{project_dir}/app.ini.template"]""");
+        result.Manifest.GetService("app").Shell.ShouldBe("bash");
+        result.Json.ShouldStartWith("{\n  \"shell\": \"bash\",\n  \"services\": {");
         notes.ShouldContain(n => n.StartsWith("app: 'daemonizes' is 1, which Python takes as True", StringComparison.Ordinal));
-        notes.ShouldContain(n => n.StartsWith("app: template \"{project_dir}/app.ini.template\"", StringComparison.Ordinal));
-        notes.ShouldContain(n => n.StartsWith("pbdeploy 1.2 ran commands with /bin/bash", StringComparison.Ordinal) && n.Contains("app.start (source)", StringComparison.Ordinal));
+        notes.ShouldNotContain(n => n.Contains("template \"{project_dir}/app.ini.template\"", StringComparison.Ordinal));
+        notes.ShouldContain("pbdeploy 1.2 ran commands with /bin/bash (its default SHELL), and these look bash-only: app.start (source); written as \"shell\": \"bash\" (PbDeploy's default is /bin/sh -c)");
+        notes.ShouldNotContain(n => n.Contains("is bash syntax", StringComparison.Ordinal), "with shell bash the manifest loads without a warning");
         notes.ShouldNotContain(n => n.StartsWith("pbdeploy 1.2 deployed services one after another", StringComparison.Ordinal));
     }
 
@@ -258,6 +262,58 @@ public sealed class PythonSettingsImporterTests
 
         result.Manifest.ProjectDir.ShouldBe(dir.Combine("new"));
         result.Notes.ShouldContain(n => n.StartsWith($"{{project_dir}} and relative paths (cwd, pidfile, templates) now mean the folder of pbdeploy.json, {dir.Combine("new")}", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Variables_in_template_paths_are_kept_and_the_template_is_checked_where_they_point()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("conf/site.conf.template", "listen {port:d};\nroot {root!s};\n");
+        var settings = dir.Write("settings_deploy.py", """
+            SERVICES = {"web": {"port": 8000, "start": "true", "conf_dir": "conf", "root": "/srv",
+                                "templates": ["{conf_dir}/site.conf.template"]}}
+            """);
+
+        var message = (await Should.ThrowAsync<InputException>(() => Importer.ImportAsync(settings))).Message;
+
+        message.ShouldBe(
+            $"{dir.Combine("conf", "site.conf.template")}:2: {{root!s}} in template conf/site.conf.template of service 'web': PbDeploy does not have Python's conversion '!s' "
+            + "(it renders :d and :s as the plain value, and :q quoted for the shell); write {root}, or compute the formatted value in the settings file and use it here; nothing was written");
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("{port:d}", "{port}")]
+    [InlineData("{name:s}", "{name}")]
+    [InlineData("{name!s}", "{name}")]
+    [InlineData("{name!s:s}", "{name}")]
+    [InlineData("{{port:d}} {port:d}", "{{port:d}} {port}")]
+    public async Task Python_format_specs_that_render_the_same_become_plain_references(string written, string expected)
+    {
+        using var dir = new TempDirectory();
+        var (services, _, result) = await ImportAsync(dir, $$$"""SERVICES = {"web": {"port": 8000, "start": "serve {{{written}}}"}}""");
+
+        services["web"]!["start"]!.ToString().ShouldBe($"serve {expected}");
+        result.Manifest.Warnings.ShouldBeEmpty();
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("{port:>5}", "format ':>5'", "port")]
+    [InlineData("{ratio:.2f}", "format ':.2f'", "ratio")]
+    [InlineData("{name!r}", "conversion '!r'", "name")]
+    public async Task A_format_spec_import_cannot_map_is_refused_with_the_line_of_the_settings_file_and_nothing_is_written(string field, string what, string name)
+    {
+        using var dir = new TempDirectory();
+        var message = await ErrorOf(dir, $$"""
+            SERVICES = {
+                "web": {"port": 8000, "ratio": 0.5,
+                        "start": "serve {{field}}"},
+            }
+            """);
+
+        message.ShouldBe(
+            $"{dir.Combine("settings_deploy.py")}:3: {field} in 'start' of service 'web': PbDeploy does not have Python's {what} (it renders :d and :s as the plain value, and :q quoted for the shell); "
+            + $"write {{{name}}}, or compute the formatted value in the settings file; nothing was written");
+        Directory.GetFiles(dir.Path).Select(Path.GetFileName).ShouldBe(["settings_deploy.py"]);
     }
 
     [Fact(Timeout = 60_000)]

@@ -379,7 +379,7 @@ public sealed class ManifestLoaderTests
     {
         ManifestLoader.ServiceSettings.ShouldBe(
             ["port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
-             "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout"],
+             "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout", "shell"],
             ignoreOrder: true);
     }
 }

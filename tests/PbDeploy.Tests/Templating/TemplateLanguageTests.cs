@@ -153,8 +153,8 @@ public class TemplateLanguageTests
         Render("{port:q} {site.admin.mail:q} {name:q}", Web).ShouldBe("'8000' 'a@example.org' 'web'");
 
     [Theory]
-    [InlineData("{port:d}", "d")]
     [InlineData("{port:x}", "x")]
+    [InlineData("{port:ds}", "ds")]
     [InlineData("{site.title:Q}", "Q")]
     [InlineData("{port:qq}", "qq")]
     public void Any_other_format_is_an_error_naming_the_format_and_where_it_is(string text, string spec)
@@ -162,7 +162,33 @@ public class TemplateLanguageTests
         var error = Should.Throw<TemplateException>(() => Template.Render("run " + text, new SourceLocation("pbdeploy.json", 4, 17), Web));
 
         error.Location.ShouldBe(new SourceLocation("pbdeploy.json", 4, 21));
-        error.Problem.ShouldBe($"unknown format ':{spec}' in {text}; the one format is ':q', the value quoted for the shell, as in {text[..text.IndexOf(':')]}:q}}");
+        error.Problem.ShouldBe($"unknown format ':{spec}' in {text}; the formats are ':q', the value quoted for the shell, as in {text[..text.IndexOf(':')]}:q}}, and Python's ':d' (an integer) and ':s' (text)");
+    }
+
+    [Theory]
+    [InlineData("listen {port:d};", "listen 8000;")]
+    [InlineData("server_name {domain:s};", "server_name example.org;")]
+    [InlineData("{site.title:s} {port:s}", "Home 8000")]
+    [InlineData("{{port:d}}", "{port:d}")]
+    public void Pythons_d_and_s_formats_insert_the_value_as_it_is(string text, string expected) =>
+        Render(text, Web).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("+12")]
+    [InlineData("0")]
+    public void A_d_reference_takes_a_signed_integer_given_as_text(string value) =>
+        Render("{x:d}", Scope("{ \"x\": \"" + value + "\" }")).ShouldBe(value);
+
+    [Theory]
+    [InlineData("{domain:d}", "domain", "example.org")]
+    [InlineData("{site.title:d}", "site.title", "Home")]
+    public void A_d_reference_to_a_value_that_is_not_an_integer_is_an_error_at_its_place(string text, string name, string value)
+    {
+        var error = Should.Throw<TemplateException>(() => Template.Render("run " + text, new SourceLocation("pbdeploy.json", 4, 17), Web));
+
+        error.Location.ShouldBe(new SourceLocation("pbdeploy.json", 4, 21));
+        error.Problem.ShouldBe($"{text} needs an integer, and '{name}' is \"{value}\"; give it an integer value, or write {{{name}}} for the text as it is");
     }
 
     [Fact]

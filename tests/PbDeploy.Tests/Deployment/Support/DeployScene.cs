@@ -54,6 +54,9 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
     /// <summary>The manifest's <c>variables</c>, besides <c>python</c> and <c>script</c>.</summary>
     public JsonObject Variables { get; } = new();
 
+    /// <summary>The manifest's top-level <c>shell</c>, when set.</summary>
+    public string? Shell { get; set; }
+
     /// <summary>The manifest as last written by <see cref="Write"/>.</summary>
     public DeployManifest? Manifest { get; private set; }
 
@@ -108,6 +111,11 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
         if (Env.Count > 0)
         {
             manifest["env"] = Env.DeepClone();
+        }
+
+        if (Shell is not null)
+        {
+            manifest["shell"] = Shell;
         }
 
         File.WriteAllText(ManifestPath, manifest.ToJsonString(Indented));
