@@ -1,20 +1,34 @@
 namespace Cake.PbDeploy;
 
-/// <summary>What the <c>PbDeploy</c> and <c>PbDeployStop</c> aliases act on, and how.</summary>
+/// <summary>
+/// What the <c>PbDeploy</c> and <c>PbDeployStop</c> aliases act on, and how. Set its properties, chain the
+/// <c>With...</c> extensions of <see cref="PbDeploySettingsExtensions"/>, or pass an <c>Action&lt;PbDeploySettings&gt;</c>
+/// to the alias.
+/// </summary>
+/// <example>
+/// <code>
+/// var settings = new PbDeploySettings { Services = { "web" } };
+/// settings.Quick = HasArgument("quick");
+/// PbDeploy("pbdeploy.json", settings);
+///
+/// PbDeploy("pbdeploy.json", new PbDeploySettings().WithServices("web").WithQuick());
+/// PbDeploy("pbdeploy.json", s => s.Quick = true);
+/// </code>
+/// </example>
 public sealed class PbDeploySettings
 {
     /// <summary>
     /// The services to deploy or stop; empty (the default) for all of them. <c>PbDeploy</c> also deploys what they
-    /// depend on (unless <see cref="NoDependencies"/>); <c>PbDeployStop</c> stops only those named.
+    /// depend on (unless <see cref="NoDependencies"/>); <c>PbDeployStop</c> stops only those named. Null counts as empty.
     /// </summary>
-    public IList<string> Services { get; init; } = [];
+    public IList<string> Services { get; set => field = value ?? []; } = [];
 
-    /// <summary>Skip the Before and After phases (the CLI's <c>--quick</c>). Ignored by <c>PbDeployStop</c>.</summary>
-    public bool Quick { get; init; }
+    /// <summary>Skip the before and after commands (the CLI's <c>--quick</c>). Ignored by <c>PbDeployStop</c>.</summary>
+    public bool Quick { get; set; }
 
     /// <summary>Deploy only the services named in <see cref="Services"/>, not what they depend on (the CLI's <c>--no-deps</c>).</summary>
-    public bool NoDependencies { get; init; }
+    public bool NoDependencies { get; set; }
 
     /// <summary>How long to wait for another deploy of the same project to finish (default 10 minutes).</summary>
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

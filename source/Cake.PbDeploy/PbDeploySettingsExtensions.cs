@@ -1,0 +1,172 @@
+namespace Cake.PbDeploy;
+
+/// <summary>
+/// Fluent <c>With...</c> setters for <see cref="PbDeploySettings"/> and <see cref="PbDeployTaskSettings"/>: each sets
+/// one property and returns the same settings, to chain them.
+/// </summary>
+/// <example>
+/// <code>
+/// PbDeploy("pbdeploy.json", new PbDeploySettings().WithServices("web").WithQuick(HasArgument("quick")));
+/// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithTaskPrefix("Site.").WithNoDependencies());
+/// </code>
+/// </example>
+public static class PbDeploySettingsExtensions
+{
+    /// <summary>Adds services to <see cref="PbDeploySettings.Services"/> (none named: all services).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="services">The names of the services, as in the manifest.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployStop("pbdeploy.json", new PbDeploySettings().WithServices("web", "worker"));
+    /// </code>
+    /// </example>
+    public static PbDeploySettings WithServices(this PbDeploySettings settings, params string[] services)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var service in services)
+        {
+            settings.Services.Add(service);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeploySettings.Quick"/>: skip the before and after commands.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="quick">True (the default) to skip them.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeploy("pbdeploy.json", new PbDeploySettings().WithQuick(HasArgument("quick")));
+    /// </code>
+    /// </example>
+    public static PbDeploySettings WithQuick(this PbDeploySettings settings, bool quick = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Quick = quick;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeploySettings.NoDependencies"/>: deploy only the services named, not what they depend on.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="noDependencies">True (the default) to leave out what they depend on.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeploy("pbdeploy.json", new PbDeploySettings().WithServices("web").WithNoDependencies());
+    /// </code>
+    /// </example>
+    public static PbDeploySettings WithNoDependencies(this PbDeploySettings settings, bool noDependencies = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.NoDependencies = noDependencies;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeploySettings.LockTimeout"/>: how long to wait for another deploy of the project.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="lockTimeout">The longest wait; zero to fail at once when another deploy runs.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeploy("pbdeploy.json", new PbDeploySettings().WithLockTimeout(TimeSpan.FromMinutes(2)));
+    /// </code>
+    /// </example>
+    public static PbDeploySettings WithLockTimeout(this PbDeploySettings settings, TimeSpan lockTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.LockTimeout = lockTimeout;
+        return settings;
+    }
+
+    /// <summary>
+    /// Adds services to <see cref="PbDeployTaskSettings.Services"/>: the umbrella tasks act on them instead of the
+    /// script's <c>--services=</c>.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="services">The names of the services, as in the manifest.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithServices("web", "api"));
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithServices(this PbDeployTaskSettings settings, params string[] services)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(services);
+        settings.Services ??= [];
+        foreach (var service in services)
+        {
+            settings.Services.Add(service);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployTaskSettings.Quick"/>: skip the before and after commands, whatever <c>--quick</c> says.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="quick">True (the default) to skip them, false to run them even with <c>--quick</c>.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithQuick(EnvironmentVariable("CI") is null));
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithQuick(this PbDeployTaskSettings settings, bool quick = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Quick = quick;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployTaskSettings.NoDependencies"/>: deploy only the services named, whatever <c>--no-deps</c> says.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="noDependencies">True (the default) to leave out what they depend on.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithNoDependencies());
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithNoDependencies(this PbDeployTaskSettings settings, bool noDependencies = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.NoDependencies = noDependencies;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployTaskSettings.LockTimeout"/>: how long to wait for another deploy of the project.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="lockTimeout">The longest wait; zero to fail at once when another deploy runs.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithLockTimeout(TimeSpan.FromMinutes(2)));
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithLockTimeout(this PbDeployTaskSettings settings, TimeSpan lockTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.LockTimeout = lockTimeout;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployTaskSettings.TaskPrefix"/>: put before every generated task name.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="taskPrefix">The prefix, such as <c>"Site."</c> (tasks <c>Site.Deploy</c>, <c>Site.Deploy:web</c> ...).</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var site = PbDeployTasks("site/pbdeploy.json", new PbDeployTaskSettings().WithTaskPrefix("Site."));
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithTaskPrefix(this PbDeployTaskSettings settings, string taskPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.TaskPrefix = taskPrefix;
+        return settings;
+    }
+}
