@@ -80,4 +80,28 @@ public sealed class PhaseFailureTests
         clashed.ExitCode.ShouldNotBe(0, clashed.Output);
         clashed.Output.ShouldContain("PbDeployTasks(\"pbdeploy.json\"): the script already has a task named 'Deploy'; give PbDeploy's tasks a prefix: PbDeployTasks(\"pbdeploy.json\", new PbDeployTaskSettings { TaskPrefix = \"Site.\" })");
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_service_that_fails_to_start_again_shows_only_the_log_lines_of_this_run()
+    {
+        using var dir = new TempDirectory();
+        var port = TestService.FreePort();
+        using var cleanup = new PortCleanup(port);
+        _ = Manifests.Write(dir, $"\"bad\": {Manifests.Server(port, "--exit 3")}");
+        var script = CakeRunner.Reference + """
+            var deploy = PbDeployTasks("pbdeploy.json");
+            RunTarget(Argument("target", "Deploy"));
+            """;
+
+        var first = await CakeRunner.RunAsync(dir, script);
+        var second = await CakeRunner.RunAsync(dir, script, "--target=StartOrRestart");
+
+        first.ExitCode.ShouldNotBe(0, first.Output);
+        second.ExitCode.ShouldNotBe(0, second.Output);
+        second.Output.ShouldMatch(@"StartOrRestart\s+[0-9:.]+\s+Failed");
+        var log = dir.Combine(".pbdeploy/logs/bad.log");
+        File.ReadAllText(log).Split("testservice: exiting with 3").Length.ShouldBe(3, "both runs wrote to the log");
+        second.Output.ShouldContain($"    (the lines written to {log} since this run began at ");
+        second.Output.Split("testservice: exiting with 3").Length.ShouldBe(2, second.Output);
+    }
 }

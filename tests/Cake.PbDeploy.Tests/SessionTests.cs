@@ -19,9 +19,11 @@ public sealed class SessionTests
             """);
         var script = CakeRunner.Reference + """
             var deploy = PbDeployTasks("pbdeploy.json");
+            var lockPath = new Deployer(ManifestLoader.Load(MakeAbsolute(File("pbdeploy.json")).FullPath)).LockPath;
             Task("Mid").IsDependentOn(deploy["Before"]).Does(() =>
             {
                 // Wired between the phases, whose session holds the project's lock: the aliases join it, never wait.
+                Information("mid: lock held: {0}", System.IO.File.Exists(lockPath));
                 var stop = PbDeployStop("pbdeploy.json");
                 Information("mid: stop {0}", stop.Outcomes.Single().Action);
                 Information("mid: {0}", PbDeployStatus("pbdeploy.json").Single().State);
@@ -30,6 +32,7 @@ public sealed class SessionTests
             Task("IntegrationTests").IsDependentOn(deploy["StartOrRestart"]).Does(() => Information("integration tests ran"));
             Teardown(context =>
             {
+                Information("teardown: lock held: {0}", System.IO.File.Exists(lockPath));
                 var stop = PbDeployStop("pbdeploy.json");
                 Information("teardown: stop {0}", stop.Outcomes.Single().Action);
             });
@@ -42,7 +45,9 @@ public sealed class SessionTests
 
         run.ExitCode.ShouldBe(0, run.Output);
         run.Output.Contains("waiting for the deploy", StringComparison.Ordinal).ShouldBeFalse(run.Output);
+        run.Output.ShouldContain("mid: lock held: True");
         run.Output.ShouldContain("mid: stop NotRunning");
+        run.Output.ShouldContain("teardown: lock held: False", customMessage: "released before the script's teardown");
         run.Output.ShouldContain("mid: Stopped");
         run.IndexOf("web: before: echo before-web").ShouldBeLessThan(run.IndexOf("mid: Stopped"));
         run.IndexOf("web: started, pid").ShouldBeLessThan(run.IndexOf("integration tests ran"));

@@ -13,6 +13,9 @@ namespace Cake.PbDeploy.Internal;
 /// </summary>
 internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployManifest? manifest = null)
 {
+    private const int TailLines = 20;
+    private readonly DateTime _began = DateTime.Now;
+    private readonly Dictionary<string, long> _logSizes = LogSizes(manifest);
     private bool _quick;
 
     /// <summary>The prefix of this manifest's lines: <c>[Site.] </c>, or nothing.</summary>
@@ -94,6 +97,67 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
         }
     }
 
+    /// <summary>
+    /// The output of a failure. A service that failed to start comes with the tail of its log, which also holds the
+    /// lines of earlier runs: only those written since this run began are shown (the log's size is taken when the run
+    /// begins); when the log is not one this run knows, a line says when this run began.
+    /// </summary>
+    private string ThisRunsOutput(ServiceOutcome outcome)
+    {
+        const string marker = "; log: ";
+        var output = outcome.Output ?? "";
+        var at = outcome.Message?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0 || output.Length == 0)
+        {
+            return output;
+        }
+
+        var path = outcome.Message![(at + marker.Length)..].Trim();
+        var began = _began.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        if (!_logSizes.TryGetValue(path, out var size))
+        {
+            return $"(the last lines of {path}; this run began at {began}, earlier lines may be of earlier runs)\n{output}";
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _ = file.Seek(file.Length >= size ? size : 0, SeekOrigin.Begin);
+            using var reader = new StreamReader(file);
+            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var tail = string.Join('\n', lines.TakeLast(TailLines));
+            return lines.Length == 0
+                ? $"(nothing written to {path} since this run began at {began})"
+                : $"(the lines written to {path} since this run began at {began}{(lines.Length > TailLines ? $", the last {TailLines}" : "")})\n{tail}";
+        }
+        catch (IOException)
+        {
+            return output;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return output;
+        }
+    }
+
+    /// <summary>The size of each service's log when this run begins (the logs whose path needs no template variable).</summary>
+    private static Dictionary<string, long> LogSizes(DeployManifest? manifest)
+    {
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var service in manifest?.Services ?? [])
+        {
+            var path = service.Log is null
+                ? Path.Combine(manifest!.ProjectDir, ".pbdeploy", "logs", $"{service.Name}.log")
+                : service.Log.Text.Contains('{', StringComparison.Ordinal) ? null : Path.GetFullPath(service.Log.Text, manifest!.ProjectDir);
+            if (path is not null)
+            {
+                sizes[path] = File.Exists(path) ? new FileInfo(path).Length : 0;
+            }
+        }
+
+        return sizes;
+    }
+
     private static string FinderText() =>
         Directory.Exists("/proc/self")
             ? "netlink sock_diag (else /proc/net/tcp) for sockets and /proc/*/fd for their processes"
@@ -116,7 +180,7 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
         if (outcome.IsFailure)
         {
             log.Error("{0}", $"{Prefix}{outcome.Service}: {text}");
-            foreach (var line in (outcome.Output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in ThisRunsOutput(outcome).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 log.Error("{0}", $"{Prefix}    {line}");
             }
