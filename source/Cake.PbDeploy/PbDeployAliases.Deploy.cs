@@ -42,7 +42,7 @@ public static partial class PbDeployAliases
     public static DeployResult PbDeploy(this ICakeContext context, FilePath manifest, PbDeploySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return Run(context, manifest, settings, "deploy", (deployer, options, token) => deployer.DeployAsync(options with { Quick = settings.Quick, NoDependencies = settings.NoDependencies }, token));
+        return Run(context, manifest, settings, "deploy", nameof(PbDeploy), (deployer, options, token) => deployer.DeployAsync(options with { Quick = settings.Quick, NoDependencies = settings.NoDependencies }, token));
     }
 
     /// <summary>Stops the services of a manifest, dependents first, as <c>pbdeploy stop</c> does (only those named: never what they depend on).</summary>
@@ -72,15 +72,26 @@ public static partial class PbDeployAliases
     /// </example>
     [CakeMethodAlias]
     public static DeployResult PbDeployStop(this ICakeContext context, FilePath manifest, PbDeploySettings settings) =>
-        Run(context, manifest, settings, "stop", (deployer, options, token) => deployer.StopAsync(options, token));
+        Run(context, manifest, settings, "stop", nameof(PbDeployStop), (deployer, options, token) => deployer.StopAsync(options, token));
 
-    private static DeployResult Run(ICakeContext context, FilePath manifest, PbDeploySettings settings, string what, Func<Deployer, DeployOptions, CancellationToken, Task<DeployResult>> run)
+    /// <summary>
+    /// Runs a deploy or stop. While the script's generated tasks hold the project's lock (one session per Cake run),
+    /// the alias joins it instead of waiting for its own process; otherwise it takes the lock for its own length.
+    /// </summary>
+    private static DeployResult Run(ICakeContext context, FilePath manifest, PbDeploySettings settings, string what, string alias, Func<Deployer, DeployOptions, CancellationToken, Task<DeployResult>> run)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
-        var loaded = Manifests.Load(context, manifest);
-        var deployer = new Deployer(loaded, new CakeDeployLog(context.Log).OnEvent);
+        var loaded = Manifests.Load(context, manifest, alias);
+        var log = new CakeDeployLog(context.Log, manifest: loaded);
+        var deployer = new Deployer(loaded, log.OnEvent);
+        log.Diagnostics(loaded, deployer);
         var options = new DeployOptions { Services = [.. settings.Services], LockTimeout = settings.LockTimeout };
+        if (what == "deploy" && settings.NoDependencies)
+        {
+            Manifests.Run(() => { log.WarnStoppedDependencies(loaded, options.Services); return 0; });
+        }
+
         // Cake aliases are synchronous; a script runs on a thread without a synchronization context, so this cannot deadlock.
         using var interruption = new Interruption();
         var result = Manifests.RunAsync(() => run(deployer, options, interruption.Token)).GetAwaiter().GetResult();

@@ -29,7 +29,7 @@ public static partial class PbDeployAliases
     public static IReadOnlyList<ServiceStatus> PbDeployStatus(this ICakeContext context, FilePath manifest, params string[] services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var loaded = Manifests.Load(context, manifest);
+        var loaded = Manifests.Load(context, manifest, nameof(PbDeployStatus));
         return Manifests.Run(() => new StatusReader().Read(loaded, loaded.Select(services)));
     }
 
@@ -49,7 +49,7 @@ public static partial class PbDeployAliases
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(services);
-        var loaded = Manifests.Load(context, manifest);
+        var loaded = Manifests.Load(context, manifest, nameof(PbDeployRender));
         var renders = Manifests.Run(() => TemplateRun.Render(loaded, loaded.Select(services)));
         foreach (var render in renders)
         {

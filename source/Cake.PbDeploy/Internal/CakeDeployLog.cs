@@ -1,23 +1,42 @@
+using System.Reflection;
 using Cake.Core.Diagnostics;
 using PbDeploy.Deployment;
+using PbDeploy.Manifest;
+using PbDeploy.Processes;
+using PbDeploy.Status;
 
 namespace Cake.PbDeploy.Internal;
 
-/// <summary>Renders the core's progress events to Cake's log, a line per event, as the CLI does on a plain console.</summary>
-internal sealed class CakeDeployLog(ICakeLog log)
+/// <summary>
+/// Renders the core's progress events to Cake's log, a line per event, as the CLI does on a plain console. With a task
+/// prefix (two manifests in one script), every line starts with it, so that a reader knows which manifest it is of.
+/// </summary>
+internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployManifest? manifest = null)
 {
+    private const int TailLines = 20;
+    private readonly DateTime _began = DateTime.Now;
+    private readonly Dictionary<string, long> _logSizes = LogSizes(manifest);
+    private bool _quick;
+
+    /// <summary>The prefix of this manifest's lines: <c>[Site.] </c>, or nothing.</summary>
+    public string Prefix { get; } = prefix.Length == 0 ? "" : $"[{prefix}] ";
+
     public void OnEvent(DeployEvent e)
     {
         switch (e)
         {
-            case PhaseStarted or DeployStarted:
+            case DeployStarted started:
+                _quick = started.Quick;
+                Info($"PbDeploy {DeployText.Event(e)}");
+                break;
+            case PhaseStarted:
                 Info($"PbDeploy {DeployText.Event(e)}");
                 break;
             case CommandFinished finished when !string.IsNullOrEmpty(finished.Result.Output):
                 // The output of a failing command comes with the failure; a succeeding one's is for -verbosity=verbose.
                 foreach (var line in finished.Result.Output.TrimEnd('\n').Split('\n'))
                 {
-                    log.Verbose("{0}", $"    {line}");
+                    log.Verbose("{0}", $"{Prefix}    {line}");
                 }
 
                 break;
@@ -29,7 +48,7 @@ internal sealed class CakeDeployLog(ICakeLog log)
 
                 break;
             case DeployWarning warning:
-                log.Warning("{0}", warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
+                Warn(warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
                 break;
             case ServiceFinished finished:
                 Finished(finished.Outcome);
@@ -44,8 +63,115 @@ internal sealed class CakeDeployLog(ICakeLog log)
         }
     }
 
+    /// <summary>Says what <c>--verbosity=diagnostic</c> readers ask first: which addin, manifest, lock and process lookup.</summary>
+    public void Diagnostics(DeployManifest loaded, Deployer deployer)
+    {
+        var addin = typeof(CakeDeployLog).Assembly;
+        var version = addin.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? addin.GetName().Version?.ToString();
+        var core = typeof(Deployer).Assembly.GetName().Version;
+        log.Debug("{0}", $"{Prefix}PbDeploy: addin Cake.PbDeploy {version} ({addin.Location}), core PbDeploy.Core {core}");
+        log.Debug("{0}", $"{Prefix}PbDeploy: manifest {loaded.Path}, project folder {loaded.ProjectDir}");
+        log.Debug("{0}", $"{Prefix}PbDeploy: deploy lock {deployer.LockPath}");
+        log.Debug("{0}", $"{Prefix}PbDeploy: processes on ports found by {FinderText()}");
+    }
+
+    /// <summary>Warns when a deploy without dependencies (<c>--no-deps</c>) starts services whose dependencies are not running.</summary>
+    public void WarnStoppedDependencies(DeployManifest loaded, IReadOnlyList<string> services)
+    {
+        var selected = loaded.Select(services);
+        var names = selected.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = selected.SelectMany(s => s.DependsOn).Where(d => !names.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var statuses = new StatusReader().Read(loaded, loaded.Select(missing)).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var service in selected)
+        {
+            var stopped = service.DependsOn.Where(d => !names.Contains(d) && statuses[d].State != ServiceState.Running).ToList();
+            if (stopped.Count > 0)
+            {
+                Warn($"{service.Name}: deployed without what it depends on (no dependencies), while {string.Join(", ", stopped.Select(d => $"{d} is {statuses[d].State.ToString().ToLowerInvariant()}"))}; deploy {string.Join(", ", stopped)} too, or drop --no-deps.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output of a failure. A service that failed to start comes with the tail of its log, which also holds the
+    /// lines of earlier runs: only those written since this run began are shown (the log's size is taken when the run
+    /// begins); when the log is not one this run knows, a line says when this run began.
+    /// </summary>
+    private string ThisRunsOutput(ServiceOutcome outcome)
+    {
+        const string marker = "; log: ";
+        var output = outcome.Output ?? "";
+        var at = outcome.Message?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0 || output.Length == 0)
+        {
+            return output;
+        }
+
+        var path = outcome.Message![(at + marker.Length)..].Trim();
+        var began = _began.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        if (!_logSizes.TryGetValue(path, out var size))
+        {
+            return $"(the last lines of {path}; this run began at {began}, earlier lines may be of earlier runs)\n{output}";
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _ = file.Seek(file.Length >= size ? size : 0, SeekOrigin.Begin);
+            using var reader = new StreamReader(file);
+            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var tail = string.Join('\n', lines.TakeLast(TailLines));
+            return lines.Length == 0
+                ? $"(nothing written to {path} since this run began at {began})"
+                : $"(the lines written to {path} since this run began at {began}{(lines.Length > TailLines ? $", the last {TailLines}" : "")})\n{tail}";
+        }
+        catch (IOException)
+        {
+            return output;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return output;
+        }
+    }
+
+    /// <summary>The size of each service's log when this run begins (the logs whose path needs no template variable).</summary>
+    private static Dictionary<string, long> LogSizes(DeployManifest? manifest)
+    {
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var service in manifest?.Services ?? [])
+        {
+            var path = service.Log is null
+                ? Path.Combine(manifest!.ProjectDir, ".pbdeploy", "logs", $"{service.Name}.log")
+                : service.Log.Text.Contains('{', StringComparison.Ordinal) ? null : Path.GetFullPath(service.Log.Text, manifest!.ProjectDir);
+            if (path is not null)
+            {
+                sizes[path] = File.Exists(path) ? new FileInfo(path).Length : 0;
+            }
+        }
+
+        return sizes;
+    }
+
+    private static string FinderText() =>
+        Directory.Exists("/proc/self")
+            ? "netlink sock_diag (else /proc/net/tcp) for sockets and /proc/*/fd for their processes"
+            : "lsof -nP -iTCP -sTCP:LISTEN";
+
     private void Finished(ServiceOutcome outcome)
     {
+        if (outcome.Action == ServiceAction.Nothing && outcome.Message is { } why && why.StartsWith("left running", StringComparison.Ordinal))
+        {
+            // A phase task: its hooks are not run for a service left running, which is worth a word.
+            Info($"{outcome.Service}: {DeployText.Phase(outcome.Phase)} skipped: {why}");
+            return;
+        }
+
         if (DeployText.Outcome(outcome) is not { } text)
         {
             return;
@@ -53,18 +179,38 @@ internal sealed class CakeDeployLog(ICakeLog log)
 
         if (outcome.IsFailure)
         {
-            log.Error("{0}", $"{outcome.Service}: {text}");
-            foreach (var line in (outcome.Output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            log.Error("{0}", $"{Prefix}{outcome.Service}: {text}");
+            foreach (var line in ThisRunsOutput(outcome).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                log.Error("{0}", $"    {line}");
+                log.Error("{0}", $"{Prefix}    {line}");
             }
         }
         else
         {
-            Info($"{outcome.Service}: {text}");
+            Info($"{outcome.Service}: {text}{SkippedHooks(outcome)}");
         }
     }
 
+    /// <summary>A deploy leaves a running service without a restart command alone, and runs none of its hooks: say so.</summary>
+    private string SkippedHooks(ServiceOutcome outcome)
+    {
+        if (outcome.Action != ServiceAction.LeftRunning || _quick || manifest?.Services.FirstOrDefault(s => s.Name == outcome.Service) is not { } service)
+        {
+            return "";
+        }
+
+        var hooks = (service.Before.Count > 0, service.After.Count > 0) switch
+        {
+            (true, true) => "before and after commands",
+            (true, false) => "before commands",
+            (false, true) => "after commands",
+            _ => null,
+        };
+        return hooks is null ? "" : $"; its {hooks} were skipped";
+    }
+
     // Always through "{0}": commands and messages hold braces ({port}) that Cake would read as format items.
-    private void Info(string text) => log.Information("{0}", text);
+    private void Info(string text) => log.Information("{0}", Prefix + text);
+
+    private void Warn(string text) => log.Warning("{0}", Prefix + text);
 }

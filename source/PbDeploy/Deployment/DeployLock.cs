@@ -14,9 +14,19 @@ namespace PbDeploy.Deployment;
 /// drops the lock when its holder exits, however it exits, so a crashed deploy never leaves a stale lock; the file
 /// holds the holder's pid, start time, user and command line only to say who it is, and is removed on release.
 /// </summary>
+/// <remarks>
+/// A build engine that runs several deploys, stops and phases of one project in one run holds the lock for the run
+/// (<see cref="HoldAsync"/>): while a hold of this process exists, a session of the same project joins it (an
+/// <see cref="AcquireAsync(string, TimeSpan, Action{string, string}?, CancellationToken)"/> that takes nothing and
+/// releases nothing) instead of waiting for a lock its own process holds. Without a hold, two sessions of one process
+/// wait for each other as two processes do.
+/// </remarks>
 internal sealed class DeployLock : IDisposable
 {
-    private readonly PrivateFolder _folder;
+    // The holds of this process, by lock file name: the lock they hold, and how many holds share it.
+    private static readonly Dictionary<string, Hold> Holds = new(StringComparer.Ordinal);
+
+    private readonly PrivateFolder? _folder;
     private readonly string _name;
     private int _fd;
 
@@ -26,6 +36,14 @@ internal sealed class DeployLock : IDisposable
         _name = name;
         _fd = fd;
         Path = System.IO.Path.Combine(folder.Path, name);
+    }
+
+    /// <summary>A session's share of a hold: takes nothing, releases nothing.</summary>
+    private DeployLock(string path, string name)
+    {
+        _name = name;
+        _fd = -1;
+        Path = path;
     }
 
     /// <summary>The lock file.</summary>
@@ -41,6 +59,55 @@ internal sealed class DeployLock : IDisposable
     /// <param name="cancellationToken">Stops the wait.</param>
     /// <exception cref="DeployLockedException">The lock is still held after <paramref name="timeout"/>; the message says by whom.</exception>
     public static async Task<DeployLock> AcquireAsync(string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
+    {
+        lock (Holds)
+        {
+            if (Holds.TryGetValue(NameFor(manifestPath), out var hold))
+            {
+                return new DeployLock(hold.Lock.Path, hold.Lock._name);
+            }
+        }
+
+        return await TakeAsync(manifestPath, timeout, waiting, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Holds the project's lock until the result is disposed (taking it, waiting as <see cref="AcquireAsync(string, TimeSpan, Action{string, string}?, CancellationToken)"/> does,
+    /// unless a hold of this process has it already): meanwhile the sessions of this process join the hold.
+    /// </summary>
+    /// <inheritdoc cref="AcquireAsync(string, TimeSpan, Action{string, string}?, CancellationToken)"/>
+    public static async Task<IDisposable> HoldAsync(string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
+    {
+        var name = NameFor(manifestPath);
+        lock (Holds)
+        {
+            if (Holds.TryGetValue(name, out var existing))
+            {
+                existing.Count++;
+                return new HoldRelease(existing, name);
+            }
+        }
+
+        var taken = await TakeAsync(manifestPath, timeout, waiting, cancellationToken).ConfigureAwait(false);
+        lock (Holds)
+        {
+            // Two holds of one project taken at once: the second waited for the first, which then ended.
+            var hold = new Hold(taken) { Count = 1 };
+            Holds[name] = hold;
+            return new HoldRelease(hold, name);
+        }
+    }
+
+    /// <summary>Whether this process holds the lock of <paramref name="manifestPath"/> through a hold.</summary>
+    public static bool IsHeld(string manifestPath)
+    {
+        lock (Holds)
+        {
+            return Holds.ContainsKey(NameFor(manifestPath));
+        }
+    }
+
+    private static async Task<DeployLock> TakeAsync(string manifestPath, TimeSpan timeout, Action<string, string>? waiting, CancellationToken cancellationToken)
     {
         PrivateFolder folder;
         try
@@ -68,13 +135,46 @@ internal sealed class DeployLock : IDisposable
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
+        if (fd >= 0 && _folder is not null)
         {
             // Removed while still held: a waiter that opened this file sees, once it gets the lock, that the path no
             // longer names its file, and starts over on a new one.
             _folder.Delete(_name);
             NativeFile.Close(fd);
             _folder.Dispose();
+        }
+    }
+
+    private sealed class Hold(DeployLock taken)
+    {
+        public DeployLock Lock { get; } = taken;
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>Ends one hold; the last one of a project releases its lock.</summary>
+    private sealed class HoldRelease(Hold hold, string name) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+            {
+                return;
+            }
+
+            lock (Holds)
+            {
+                if (--hold.Count > 0)
+                {
+                    return;
+                }
+
+                _ = Holds.Remove(name);
+            }
+
+            hold.Lock.Dispose();
         }
     }
 

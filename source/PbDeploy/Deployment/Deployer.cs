@@ -27,6 +27,23 @@ public sealed class Deployer
         };
     }
 
+    /// <summary>The file of the project's deploy lock (one per manifest and user), to say which lock a deploy waits for.</summary>
+    public string LockPath => DeployLock.PathFor(_manifest.Path);
+
+    /// <summary>
+    /// Holds the project's lock until the result is disposed, for a build engine that runs several deploys, stops or
+    /// phases of the project one after the other in one run: every session this process opens for the same manifest
+    /// meanwhile (by any <see cref="Deployer"/> or <see cref="PhaseRunner"/>) joins the hold instead of taking the lock,
+    /// so that none waits for the lock its own process holds. Holds of one project in one process share the lock: the
+    /// last one disposed releases it. Another process waits as for a deploy.
+    /// </summary>
+    /// <param name="timeout">How long to wait while another process holds the lock.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>The hold: dispose it to release the lock (once no other hold of this process shares it).</returns>
+    /// <exception cref="PbDeployException">The lock is still held by another process after <paramref name="timeout"/>; the message says by whom.</exception>
+    public Task<IDisposable> HoldLockAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        DeployLock.HoldAsync(_manifest.Path, timeout, (path, holder) => _raise(new WaitingForLock(path, holder)), cancellationToken);
+
     /// <summary>
     /// Takes the project's lock, reads what runs, and checks every command and template of the selected services (for
     /// a deploy, the services named and what they depend on, unless <see cref="DeployOptions.NoDependencies"/>; for
