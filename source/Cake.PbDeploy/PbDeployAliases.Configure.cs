@@ -53,7 +53,7 @@ public static partial class PbDeployAliases
     /// </code>
     /// </example>
     [CakeMethodAlias]
-    public static IReadOnlyDictionary<string, CakeTaskBuilder> PbDeployTasks(this ICakeContext context, FilePath manifest, Action<PbDeployTaskSettings> configure) =>
+    public static PbDeployTaskCollection PbDeployTasks(this ICakeContext context, FilePath manifest, Action<PbDeployTaskSettings> configure) =>
         PbDeployTasks(context, manifest, NewSettings(configure));
 
     private static T NewSettings<T>(Action<T> configure)
