@@ -45,8 +45,24 @@ Task("Build")
     });
 });
 
+Task("Prerequisites")
+    .Description("Installs what the tests need besides the .NET SDK when it is missing and it can (root, apt-get), else says in one line what to install (build/prerequisites.sh).")
+    .WithCriteria(() => IsRunningOnLinux(), "not Linux")
+    .Does(() =>
+{
+    var exitCode = StartProcess("bash", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().AppendQuoted(root.CombineWithFilePath("build/prerequisites.sh").FullPath).Append("test"),
+    });
+    if (exitCode != 0)
+    {
+        throw new CakeException($"build/prerequisites.sh failed (exit code {exitCode}): the tests need what it names above.");
+    }
+});
+
 Task("Test")
-    .Description("Runs every test project of the solution against the Build output.")
+    .Description("Runs every test project of the solution against the Build output (installs what the tests need first, see Prerequisites).")
+    .IsDependentOn("Prerequisites")
     .IsDependentOn("Build")
     .Does(() =>
 {

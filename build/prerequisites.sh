@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# prerequisites.sh: what the tests (and the NativeAOT publish) need besides the .NET SDK, in one place for
+# `./build.sh --target=Test` and `.ci/run`.
+#
+# Usage: build/prerequisites.sh [test] [aot]      (default: test)
+#
+# For each program that is missing: as root on a machine with apt-get, installs its Debian package, without starting
+# the service it may ship (nginx's postinst would start the system nginx on port 80: a policy-rc.d that answers 101,
+# "action forbidden", tells invoke-rc.d to start nothing; one that is already there is left as it is). Otherwise
+# prints one line naming what to install, and exits 1.
+set -euo pipefail
+
+groups=("$@")
+[[ ${#groups[@]} -eq 0 ]] && groups=(test)
+
+# program package why
+test_needs=(
+    "python3 python3 leakcheck and the tests' helper services"
+    "setpriv util-linux the tests run processes as another user"
+    "script bsdutils the tests give pbdeploy a terminal"
+    "lsof lsof the tests force the lsof fallback of process finding"
+    "nginx nginx the end-to-end tests deploy Debian's nginx"
+    "gunicorn gunicorn ... in front of Debian's gunicorn"
+)
+aot_needs=(
+    "objcopy binutils NativeAOT strips symbols with it"
+)
+
+needs=()
+for group in "${groups[@]}"; do
+    case "$group" in
+        test) needs+=("${test_needs[@]}") ;;
+        aot)
+            needs+=("${aot_needs[@]}")
+            # NativeAOT links with clang, or gcc when clang is missing.
+            command -v clang >/dev/null 2>&1 || needs+=("gcc gcc NativeAOT links with it")
+            ;;
+        *) echo "prerequisites: unknown group '$group' (test, aot)" >&2; exit 2 ;;
+    esac
+done
+
+missing_programs=()
+missing_packages=()
+for need in "${needs[@]}"; do
+    read -r program package _ <<<"$need"
+    if ! command -v "$program" >/dev/null 2>&1; then
+        for sbin in /usr/sbin /sbin; do
+            if [[ -x "$sbin/$program" ]]; then
+                echo "prerequisites: $program is in $sbin, which is not on PATH; add it (PATH=\$PATH:$sbin), then run the tests again" >&2
+                exit 1
+            fi
+        done
+        missing_programs+=("$program")
+        [[ " ${missing_packages[*]} " == *" $package "* ]] || missing_packages+=("$package")
+    fi
+done
+
+if [[ ${#missing_packages[@]} -eq 0 ]]; then
+    exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "prerequisites: missing ${missing_programs[*]}: install them (Debian, Ubuntu: sudo apt-get install ${missing_packages[*]}), or run this as root on a machine with apt-get to have them installed" >&2
+    exit 1
+fi
+
+echo "prerequisites: missing ${missing_programs[*]}; installing the Debian packages ${missing_packages[*]}"
+policy=/usr/sbin/policy-rc.d
+own_policy=false
+if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    own_policy=true
+fi
+trap '[[ $own_policy == true ]] && rm -f "$policy"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+# Install from the lists there are; update them once if a package is not found (a fresh machine has none).
+if ! apt-get install -y --no-install-recommends "${missing_packages[@]}"; then
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing_packages[@]}"
+fi
