@@ -74,8 +74,9 @@ if [[ ! -e "$policy" ]]; then
 fi
 trap '[[ $own_policy == true ]] && rm -f "$policy"' EXIT
 export DEBIAN_FRONTEND=noninteractive
-# Install from the lists there are; update them once if a package is not found (a fresh machine has none).
-if ! apt-get install -y --no-install-recommends "${missing_packages[@]}"; then
-    apt-get update
-    apt-get install -y --no-install-recommends "${missing_packages[@]}"
+# Install from the lists there are; update them once if a package is not found (a fresh machine has none). Another
+# apt-get running (unattended upgrades) is waited for, up to 5 minutes.
+if ! apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${missing_packages[@]}"; then
+    apt-get -o DPkg::Lock::Timeout=300 update
+    apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${missing_packages[@]}"
 fi
