@@ -8,7 +8,7 @@ namespace PbDeploy.Cli;
 internal static class App
 {
     /// <summary>The commands under the root, in the order <c>--help</c> lists them.</summary>
-    private static readonly string[] CommandNames = ["deploy", "stop", "status", "render", "import"];
+    private static readonly string[] CommandNames = ["deploy", "stop", "status", "render", "import", "schema"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -133,6 +133,8 @@ internal static class App
                 return RenderCommand.Create(manifest, console);
             case "import":
                 return ImportCommand.Create(console);
+            case "schema":
+                return SchemaCommand.Create(console);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, null);
         }

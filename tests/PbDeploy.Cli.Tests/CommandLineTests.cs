@@ -31,6 +31,7 @@ public sealed class CommandLineTests
     [InlineData("status")]
     [InlineData("render")]
     [InlineData("import")]
+    [InlineData("schema")]
     public async Task A_command_named_first_gives_the_help_and_errors_of_the_whole_tree(string command)
     {
         // An option first makes App build every command; the command first, only that one.
@@ -55,7 +56,7 @@ public sealed class CommandLineTests
         var result = await Pbdeploy.RunAsync("--help");
 
         result.ExitCode.ShouldBe(0, result.Stderr);
-        var positions = new[] { "deploy", "stop", "status", "render", "import" }
+        var positions = new[] { "deploy", "stop", "status", "render", "import", "schema" }
             .Select(c => result.Stdout.IndexOf($"\n  {c} ", StringComparison.Ordinal))
             .ToList();
         positions.ShouldAllBe(p => p > 0);
