@@ -9,7 +9,8 @@ namespace PbDeploy;
 
 /// <summary>
 /// Where PbDeploy runs: Linux on x64 or arm64. Its entry points (<see cref="Deployment.Deployer"/>,
-/// <see cref="Processes.ProcessFinder"/>, <see cref="Manifest.ManifestLoader.Load(string)"/>) refuse anywhere else
+/// <see cref="Processes.ProcessFinder"/>, <see cref="Manifest.ManifestLoader.Load(string)"/>,
+/// <see cref="Deployment.TemplateRun.Render"/>, <see cref="Import.PythonSettingsImporter.ImportAsync"/>) refuse anywhere else
 /// with an <see cref="EnvironmentException"/>; a front end calls <see cref="ThrowIfUnsupported"/> at its start to refuse
 /// before doing anything.
 /// </summary>

@@ -76,7 +76,9 @@ public sealed class PlatformCheckTests
         foreach (var (file, member) in (ReadOnlySpan<(string, string)>)[
             ("Deployment/Deployer.cs", $"public {nameof(Deployer)}("),
             ("Processes/ProcessFinder.cs", $"public {nameof(ProcessFinder)}("),
-            ("Manifest/ManifestLoader.cs", $"internal static {nameof(DeployManifest)} Load(string path, ManifestTrust trust)")])
+            ("Manifest/ManifestLoader.cs", $"internal static {nameof(DeployManifest)} Load(string path, ManifestTrust trust)"),
+            ("Deployment/TemplateRun.cs", $"public static IReadOnlyList<{nameof(ServiceRender)}> Render("),
+            ("Import/PythonSettingsImporter.cs", "public async Task<ImportResult> ImportAsync(")])
         {
             var text = File.ReadAllText(Path.Combine(root, file));
             var start = text.IndexOf(member, StringComparison.Ordinal);
