@@ -11,6 +11,10 @@ namespace PbDeploy.Cli;
 /// </summary>
 internal sealed class Interruption : IDisposable
 {
+    // Raw numbers: .NET names only the signals it handles itself. Linux's, the same on x64 and arm64 (LibcConstantsTests).
+    private const int SIGUSR1 = 10;
+    private const int SIGUSR2 = 12;
+
     private readonly CliConsole _console;
     private readonly CancellationTokenSource _cancel = new();
     private readonly TaskCompletionSource _signalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,9 +29,7 @@ internal sealed class Interruption : IDisposable
             _registrations.Add(PosixSignalRegistration.Create(signal, context => Stop(context, name)));
         }
 
-        // Raw numbers: .NET names only the signals it handles itself.
-        var (usr1, usr2) = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? (30, 31) : (10, 12);
-        foreach (var (signal, name) in (ReadOnlySpan<(int, string)>)[(usr1, "SIGUSR1"), (usr2, "SIGUSR2")])
+        foreach (var (signal, name) in (ReadOnlySpan<(int, string)>)[(SIGUSR1, "SIGUSR1"), (SIGUSR2, "SIGUSR2")])
         {
             _registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context => Ignore(context, name)));
         }

@@ -1,4 +1,20 @@
+using System.Runtime.Versioning;
+using PbDeploy;
 using PbDeploy.Cli;
+
+// pbdeploy runs on Linux only, as the core does; anywhere else it refuses first thing, below.
+[assembly: SupportedOSPlatform("linux")]
+
+try
+{
+    // First of all: on macOS or Windows even the libc calls just below would be wrong or missing.
+    PlatformSupport.ThrowIfUnsupported();
+}
+catch (EnvironmentException e)
+{
+    Console.Error.WriteLine($"pbdeploy: error: {e.Message}");
+    return ExitCodes.ServiceFailed;
+}
 
 var taken = StandardStreams.OpenClosedOnDevNull();
 var stdout = new GuardedWriter(taken[1] ? TextWriter.Null : Console.Out);

@@ -13,9 +13,11 @@ public sealed class Deployer
     private readonly Action<DeployEvent> _raise;
 
     /// <summary>Creates a deployer for <paramref name="manifest"/>; <paramref name="onEvent"/> receives progress, one event at a time.</summary>
+    /// <exception cref="EnvironmentException">Not Linux on x64 or arm64 (<see cref="PlatformSupport"/>).</exception>
     public Deployer(DeployManifest manifest, Action<DeployEvent>? onEvent = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        Platform.PlatformCheck.ThrowIfUnsupported();
         _manifest = manifest;
         var gate = new Lock();
         _raise = onEvent is null ? _ => { } : e =>

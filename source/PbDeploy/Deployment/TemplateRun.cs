@@ -22,6 +22,7 @@ public static class TemplateRun
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(services);
+        Platform.PlatformCheck.ThrowIfUnsupported();
         var withTemplates = services.Where(s => s.Templates.Count > 0).ToList();
         var statuses = (statusReader ?? new StatusReader()).Read(manifest, withTemplates);
         var prepared = withTemplates

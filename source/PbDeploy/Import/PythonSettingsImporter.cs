@@ -46,6 +46,7 @@ public sealed class PythonSettingsImporter(
     public async Task<ImportResult> ImportAsync(string settingsPath, string? manifestPath = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(settingsPath);
+        Platform.PlatformCheck.ThrowIfUnsupported();
         var settings = Path.GetFullPath(settingsPath);
         if (Directory.Exists(settings))
         {

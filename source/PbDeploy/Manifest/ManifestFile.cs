@@ -15,12 +15,6 @@ internal static unsafe class ManifestFile
     /// <summary>The largest manifest read: real ones are a few KiB; this only bounds memory.</summary>
     public const int MaxBytes = 16 * 1024 * 1024;
 
-    private const int AtCurrentDirectory = -100;
-    private const int AtEmptyPath = 0x1000;
-    private const int ONonBlock = 0x800;
-    private const int ONoCtty = 0x100;
-    private const uint StatxType = 0x1, StatxMode = 0x2, StatxUid = 0x8, StatxSize = 0x200;
-    private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20, ENXIO = 6, ELOOP = 40;
 
     public static byte[] Read(string fullPath, ManifestTrust trust)
     {
@@ -29,7 +23,7 @@ internal static unsafe class ManifestFile
         Stat stat;
         fixed (byte* p = path)
         {
-            if (!TryStat(AtCurrentDirectory, p, 0, out stat, out var errno))
+            if (!TryStat(Libc.AT_FDCWD, p, 0, out stat, out var errno))
             {
                 throw OpenFailed(fullPath, errno);
             }
@@ -40,7 +34,7 @@ internal static unsafe class ManifestFile
         fixed (byte* p = path)
         {
             // O_NONBLOCK: should the path become a FIFO after the check above, opening it still returns at once.
-            fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC | ONonBlock | ONoCtty);
+            fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NONBLOCK | Libc.O_NOCTTY);
         }
 
         if (fd < 0)
@@ -51,7 +45,7 @@ internal static unsafe class ManifestFile
         try
         {
             var empty = (byte)0;
-            if (!TryStat(fd, &empty, AtEmptyPath, out stat, out var errno))
+            if (!TryStat(fd, &empty, Libc.AT_EMPTY_PATH, out stat, out var errno))
             {
                 throw new EnvironmentException($"cannot read manifest {fullPath}: {Errno(errno)}");
             }
@@ -77,14 +71,14 @@ internal static unsafe class ManifestFile
 
     private static void CheckKind(string fullPath, ushort mode)
     {
-        var kind = (mode & 0xF000) switch
+        var kind = (mode & Libc.S_IFMT) switch
         {
-            0x8000 => null,
-            0x4000 => "folder",
-            0x1000 => "FIFO (named pipe)",
-            0xC000 => "socket",
-            0x2000 => "character device",
-            0x6000 => "block device",
+            Libc.S_IFREG => null,
+            Libc.S_IFDIR => "folder",
+            Libc.S_IFIFO => "FIFO (named pipe)",
+            Libc.S_IFSOCK => "socket",
+            Libc.S_IFCHR => "character device",
+            Libc.S_IFBLK => "block device",
             _ => "special file",
         };
         if (kind == "folder")
@@ -130,7 +124,7 @@ internal static unsafe class ManifestFile
         Stat dir;
         fixed (byte* p = bytes)
         {
-            if (!TryStat(AtCurrentDirectory, p, 0, out dir, out var errno))
+            if (!TryStat(Libc.AT_FDCWD, p, 0, out dir, out var errno))
             {
                 throw new EnvironmentException($"cannot check the folder {folder} of manifest {fullPath}: {Errno(errno)}");
             }
@@ -217,10 +211,10 @@ internal static unsafe class ManifestFile
 
     private static PbDeployException OpenFailed(string fullPath, int errno) => errno switch
     {
-        ENOENT or ENOTDIR => new InputException($"manifest {fullPath} does not exist; create it or pass another --manifest PATH"),
-        EACCES => new EnvironmentException($"cannot read manifest {fullPath}: permission denied"),
-        ENXIO => new InputException($"manifest {fullPath} is a socket, not a regular file; pass the path of the {ManifestLoader.FileName} file"),
-        ELOOP => new InputException($"cannot read manifest {fullPath}: too many levels of symbolic links"),
+        Libc.ENOENT or Libc.ENOTDIR => new InputException($"manifest {fullPath} does not exist; create it or pass another --manifest PATH"),
+        Libc.EACCES => new EnvironmentException($"cannot read manifest {fullPath}: permission denied"),
+        Libc.ENXIO => new InputException($"manifest {fullPath} is a socket, not a regular file; pass the path of the {ManifestLoader.FileName} file"),
+        Libc.ELOOP => new InputException($"cannot read manifest {fullPath}: too many levels of symbolic links"),
         _ => new EnvironmentException($"cannot read manifest {fullPath}: {Errno(errno)}"),
     };
 
@@ -255,8 +249,8 @@ internal static unsafe class ManifestFile
 
     private static bool TryStat(int dirfd, byte* path, int flags, out Stat stat, out int errno)
     {
-        var buffer = stackalloc byte[256];
-        if (Libc.statx(dirfd, path, flags, StatxType | StatxMode | StatxUid | StatxSize, buffer) != 0)
+        var buffer = stackalloc byte[Libc.StatxLayout.Size];
+        if (Libc.statx(dirfd, path, flags, Libc.STATX_TYPE | Libc.STATX_MODE | Libc.STATX_UID | Libc.STATX_SIZE, buffer) != 0)
         {
             errno = Libc.LastError;
             stat = default;
@@ -264,7 +258,7 @@ internal static unsafe class ManifestFile
         }
 
         errno = 0;
-        stat = new Stat(*(uint*)(buffer + 20), *(ushort*)(buffer + 28), *(long*)(buffer + 40));
+        stat = new Stat(*(uint*)(buffer + Libc.StatxLayout.Uid), *(ushort*)(buffer + Libc.StatxLayout.Mode), *(long*)(buffer + Libc.StatxLayout.FileSize));
         return true;
     }
 

@@ -41,6 +41,7 @@ public static class ManifestLoader
     /// </summary>
     /// <exception cref="ManifestException">The manifest is invalid; the message names file, line, column and key.</exception>
     /// <exception cref="PbDeployException">The file does not exist, cannot be read, is not a regular file, is too large or is not trusted.</exception>
+    /// <exception cref="EnvironmentException">Not Linux on x64 or arm64 (<see cref="PlatformSupport"/>).</exception>
     public static DeployManifest Load(string path) => Load(path, ManifestTrust.FromEnvironment());
 
     /// <summary>Loads and validates a manifest, if <paramref name="trust"/> allows it.</summary>
@@ -49,6 +50,7 @@ public static class ManifestLoader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(trust);
+        Platform.PlatformCheck.ThrowIfUnsupported();
         var fullPath = Path.GetFullPath(path);
         return Parse(fullPath, ManifestFile.Read(fullPath, trust));
     }

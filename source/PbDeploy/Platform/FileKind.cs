@@ -5,9 +5,6 @@ namespace PbDeploy.Platform;
 /// <summary>What a path is, from <c>statx</c> (following links): .NET tells a FIFO from a regular file only by trying to read it.</summary>
 internal static unsafe class FileKind
 {
-    private const int AtCurrentDirectory = -100;
-    private const uint StatxType = 0x1;
-
     public enum Kind
     {
         Missing,
@@ -19,19 +16,19 @@ internal static unsafe class FileKind
     public static Kind Of(string path)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
-        var buffer = stackalloc byte[256];
+        var buffer = stackalloc byte[Libc.StatxLayout.Size];
         fixed (byte* p = bytes)
         {
-            if (Libc.statx(AtCurrentDirectory, p, 0, StatxType, buffer) != 0)
+            if (Libc.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_TYPE, buffer) != 0)
             {
                 return Kind.Missing;
             }
         }
 
-        return (*(ushort*)(buffer + 28) & 0xF000) switch
+        return (*(ushort*)(buffer + Libc.StatxLayout.Mode) & Libc.S_IFMT) switch
         {
-            0x8000 => Kind.Regular,
-            0x4000 => Kind.Directory,
+            Libc.S_IFREG => Kind.Regular,
+            Libc.S_IFDIR => Kind.Directory,
             _ => Kind.Other,
         };
     }

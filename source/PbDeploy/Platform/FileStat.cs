@@ -6,17 +6,15 @@ namespace PbDeploy.Platform;
 /// <summary>What <c>statx</c> says of a file: .NET's <see cref="FileInfo"/> cannot tell the owner, nor stat an open descriptor.</summary>
 internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong Inode, uint DevMajor, uint DevMinor, ulong Size, uint Links, long ModifiedSeconds = 0, uint ModifiedNanoseconds = 0)
 {
-    private const uint BasicStats = 0x7ff;
+    public uint Type => Mode & Libc.S_IFMT;
 
-    public uint Type => Mode & 0xF000;
+    public bool IsRegular => Type == Libc.S_IFREG;
 
-    public bool IsRegular => Type == 0x8000;
+    public bool IsDirectory => Type == Libc.S_IFDIR;
 
-    public bool IsDirectory => Type == 0x4000;
+    public bool IsLink => Type == Libc.S_IFLNK;
 
-    public bool IsLink => Type == 0xA000;
-
-    public bool IsSticky => (Mode & 0x200) != 0;
+    public bool IsSticky => (Mode & Libc.S_ISVTX) != 0;
 
     /// <summary>Permission bits only (no setuid, setgid or sticky).</summary>
     public int Permissions => (int)(Mode & 0x1FF);
@@ -27,13 +25,13 @@ internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong In
     /// <summary>"a FIFO", "a device" ...: what a file that is not a regular one is, for messages.</summary>
     public string Kind => Type switch
     {
-        0x8000 => "a regular file",
-        0x4000 => "a folder",
-        0xA000 => "a symbolic link",
-        0x1000 => "a FIFO",
-        0x2000 => "a character device",
-        0x6000 => "a block device",
-        0xC000 => "a socket",
+        Libc.S_IFREG => "a regular file",
+        Libc.S_IFDIR => "a folder",
+        Libc.S_IFLNK => "a symbolic link",
+        Libc.S_IFIFO => "a FIFO",
+        Libc.S_IFCHR => "a character device",
+        Libc.S_IFBLK => "a block device",
+        Libc.S_IFSOCK => "a socket",
         _ => "a special file",
     };
 
@@ -59,25 +57,25 @@ internal readonly record struct FileStat(uint Mode, uint Uid, uint Gid, ulong In
     private static unsafe FileStat? Of(int dirFd, string path, int flags)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
-        var buffer = stackalloc byte[256];
+        var buffer = stackalloc byte[Libc.StatxLayout.Size];
         fixed (byte* p = bytes)
         {
-            if (Libc.statx(dirFd, p, flags, BasicStats, buffer) != 0)
+            if (Libc.statx(dirFd, p, flags, Libc.STATX_BASIC_STATS, buffer) != 0)
             {
                 return null;
             }
         }
 
         return new FileStat(
-            Mode: *(ushort*)(buffer + 28),
-            Uid: *(uint*)(buffer + 20),
-            Gid: *(uint*)(buffer + 24),
-            Inode: *(ulong*)(buffer + 32),
-            DevMajor: *(uint*)(buffer + 136),
-            DevMinor: *(uint*)(buffer + 140),
-            Size: *(ulong*)(buffer + 40),
-            Links: *(uint*)(buffer + 16),
-            ModifiedSeconds: *(long*)(buffer + 112),
-            ModifiedNanoseconds: *(uint*)(buffer + 120));
+            Mode: *(ushort*)(buffer + Libc.StatxLayout.Mode),
+            Uid: *(uint*)(buffer + Libc.StatxLayout.Uid),
+            Gid: *(uint*)(buffer + Libc.StatxLayout.Gid),
+            Inode: *(ulong*)(buffer + Libc.StatxLayout.Ino),
+            DevMajor: *(uint*)(buffer + Libc.StatxLayout.DevMajor),
+            DevMinor: *(uint*)(buffer + Libc.StatxLayout.DevMinor),
+            Size: *(ulong*)(buffer + Libc.StatxLayout.FileSize),
+            Links: *(uint*)(buffer + Libc.StatxLayout.Nlink),
+            ModifiedSeconds: *(long*)(buffer + Libc.StatxLayout.MtimeSeconds),
+            ModifiedNanoseconds: *(uint*)(buffer + Libc.StatxLayout.MtimeNanoseconds));
     }
 }

@@ -1,27 +1,15 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace PbDeploy.Platform;
 
-/// <summary>The few libc calls the Linux process layer needs; source-generated marshalling, so NativeAOT-safe.</summary>
+/// <summary>
+/// The few libc calls the Linux process layer needs; source-generated marshalling, so NativeAOT-safe. The constants
+/// and struct layouts they take are in Libc.Constants.cs, each checked against the C headers of x64 and arm64.
+/// </summary>
+[SupportedOSPlatform("linux")]
 internal static unsafe partial class Libc
 {
-    public const int AF_NETLINK = 16;
-    public const int SOCK_DGRAM = 2;
-    public const int SOCK_CLOEXEC = 0x80000;
-    public const int NETLINK_SOCK_DIAG = 4;
-
-    public const int O_RDONLY = 0;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_CLOEXEC = 0x80000;
-    public const int O_NOFOLLOW = 0x20000;
-
-    public const int EINTR = 4;
-    public const int ESRCH = 3;
-    public const int EPERM = 1;
-
-    public const int AT_SYMLINK_NOFOLLOW = 0x100;
-    public const uint STATX_UID = 0x8;
-
     [LibraryImport("libc", SetLastError = true)]
     public static partial int socket(int domain, int type, int protocol);
 
@@ -64,8 +52,6 @@ internal static unsafe partial class Libc
     [LibraryImport("libc")]
     public static partial long sysconf(int name);
 
-    public const int SC_CLK_TCK = 2;
-
     [LibraryImport("libc", SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
 
@@ -87,7 +73,7 @@ internal static unsafe partial class Libc
     [LibraryImport("libc")]
     public static partial int getpgrp();
 
-    // posix_spawn: the attribute and file-action objects are opaque; glibc's are 336 and 80 bytes.
+    // posix_spawn: the attribute and file-action objects are opaque; see SpawnAttrBytes and SpawnFileActionsBytes.
     [LibraryImport("libc")]
     public static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
 
@@ -132,30 +118,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc")]
     public static partial int sigemptyset(void* set);
-
-    public const int WNOHANG = 1;
-    public const int ECHILD = 10;
-    public const int LOCK_EX = 2;
-    public const int LOCK_NB = 4;
-    public const int EWOULDBLOCK = 11;
-    public const int O_WRONLY = 1;
-    public const int O_RDWR = 2;
-    public const int O_CREAT = 0x40;
-    public const int O_APPEND = 0x400;
-    public const int O_TRUNC = 0x200;
-    public const int SIGKILL = 9;
-    public const int SIGTERM = 15;
-
-    // FILES (issue 9, item 2): private files, created with their final mode, never through a link, never blocking on a FIFO.
-    public const int O_EXCL = 0x80;
-    public const int O_NONBLOCK = 0x800;
-    public const int AT_EMPTY_PATH = 0x1000;
-    public const int AT_FDCWD = -100;
-    public const int ENOENT = 2;
-    public const int EEXIST = 17;
-    public const int ELOOP = 40;
-    public const int ENXIO = 6;
-    public const int F_DUPFD_CLOEXEC = 1030;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int openat(int dirfd, byte* path, int flags, int mode);

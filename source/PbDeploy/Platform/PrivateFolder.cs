@@ -10,8 +10,6 @@ namespace PbDeploy.Platform;
 /// </summary>
 internal sealed class PrivateFolder : IDisposable
 {
-    private const int Permission = 13; // EACCES
-    private const int ReadOnly = 30; // EROFS
     private int _fd;
 
     private PrivateFolder(int fd, string path)
@@ -32,7 +30,7 @@ internal sealed class PrivateFolder : IDisposable
     {
         var path = System.IO.Path.Combine(projectDir, ".pbdeploy");
         var created = NativeFile.MakeFolder(Libc.AT_FDCWD, path);
-        return created is Libc.EPERM or Permission or ReadOnly && FileStat.Lstat(path) is null ? ForUser() : Open(path, created);
+        return created is Libc.EPERM or Libc.EACCES or Libc.EROFS && FileStat.Lstat(path) is null ? ForUser() : Open(path, created);
     }
 
     /// <summary>This user's runtime folder (see <see cref="UserPath"/>), created 0700 if missing.</summary>

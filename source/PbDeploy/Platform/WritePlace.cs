@@ -146,10 +146,10 @@ internal static class WritePlace
     private static unsafe string? Resolved(string path)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
-        var buffer = stackalloc byte[4097];
+        var buffer = stackalloc byte[Libc.PATH_MAX + 1];
         fixed (byte* p = bytes)
         {
-            return Libc.realpath(p, buffer) is null ? null : Encoding.UTF8.GetString(buffer, new ReadOnlySpan<byte>(buffer, 4097).IndexOf((byte)0));
+            return Libc.realpath(p, buffer) is null ? null : Encoding.UTF8.GetString(buffer, new ReadOnlySpan<byte>(buffer, Libc.PATH_MAX + 1).IndexOf((byte)0));
         }
     }
 }

@@ -105,8 +105,8 @@ internal static class PidfileProbe
         if (fd < 0)
         {
             var error = Libc.LastError;
-            throw error is Libc.ENOENT or 20 /* ENOTDIR */ ? new FileNotFoundException(path)
-                : error is 13 /* EACCES */ or Libc.EPERM ? new UnauthorizedAccessException(NativeFile.Error(error))
+            throw error is Libc.ENOENT or Libc.ENOTDIR ? new FileNotFoundException(path)
+                : error is Libc.EACCES or Libc.EPERM ? new UnauthorizedAccessException(NativeFile.Error(error))
                 : new IOException(NativeFile.Error(error));
         }
 

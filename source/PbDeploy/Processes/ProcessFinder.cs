@@ -12,7 +12,12 @@ public sealed class ProcessFinder
     private readonly FinderMethod _method;
 
     /// <summary>Creates a finder; <see cref="FinderMethod.Auto"/> picks the fastest method this system has.</summary>
-    public ProcessFinder(FinderMethod method = FinderMethod.Auto) => _method = method;
+    /// <exception cref="EnvironmentException">Not Linux on x64 or arm64 (<see cref="PlatformSupport"/>).</exception>
+    public ProcessFinder(FinderMethod method = FinderMethod.Auto)
+    {
+        Platform.PlatformCheck.ThrowIfUnsupported();
+        _method = method;
+    }
 
     /// <summary>The owner of each port, keyed by port.</summary>
     public IReadOnlyDictionary<int, PortOwner> FindPortOwners(IReadOnlyCollection<int> ports)

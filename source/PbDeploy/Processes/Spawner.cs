@@ -11,11 +11,6 @@ namespace PbDeploy.Processes;
 /// </summary>
 internal static unsafe class Spawner
 {
-    private const short SetProcessGroup = 0x02;
-    private const short SetSignalDefaults = 0x04;
-    private const short SetSignalMask = 0x08;
-    private const short SetSession = 0x80;
-
     public static int Spawn(SpawnRequest request)
     {
         try
@@ -52,9 +47,9 @@ internal static unsafe class Spawner
             return vector;
         }
 
-        var attr = NativeMemory.AllocZeroed(1024);
-        var actions = NativeMemory.AllocZeroed(1024);
-        var signals = NativeMemory.AllocZeroed(256);
+        var attr = NativeMemory.AllocZeroed(Libc.SpawnAttrBytes);
+        var actions = NativeMemory.AllocZeroed(Libc.SpawnFileActionsBytes);
+        var signals = NativeMemory.AllocZeroed(Libc.SigsetBytes);
         try
         {
             Check(Libc.posix_spawnattr_init(attr), request, "posix_spawnattr_init");
@@ -64,7 +59,7 @@ internal static unsafe class Spawner
             _ = Libc.posix_spawnattr_setsigdefault(attr, signals);
             _ = Libc.sigemptyset(signals);
             _ = Libc.posix_spawnattr_setsigmask(attr, signals);
-            var flags = (short)(SetSignalDefaults | SetSignalMask | (request.NewSession ? SetSession : SetProcessGroup));
+            var flags = (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK | (request.NewSession ? Libc.POSIX_SPAWN_SETSID : Libc.POSIX_SPAWN_SETPGROUP));
             Check(Libc.posix_spawnattr_setflags(attr, flags), request, "posix_spawnattr_setflags");
             if (!request.NewSession)
             {

@@ -82,10 +82,10 @@ internal sealed unsafe class ProcFs : IDisposable
     {
         Span<byte> path = stackalloc byte[16];
         var length = WritePath(path, pid, ""u8);
-        var statx = stackalloc byte[256];
+        var statx = stackalloc byte[Libc.StatxLayout.Size];
         fixed (byte* p = path[..length])
         {
-            return Libc.statx(_procFd, p, 0, Libc.STATX_UID, statx) == 0 ? *(int*)(statx + 20) : -1;
+            return Libc.statx(_procFd, p, 0, Libc.STATX_UID, statx) == 0 ? *(int*)(statx + Libc.StatxLayout.Uid) : -1;
         }
     }
 
@@ -108,10 +108,10 @@ internal sealed unsafe class ProcFs : IDisposable
         {
             if (owners is not null)
             {
-                var statx = stackalloc byte[256];
+                var statx = stackalloc byte[Libc.StatxLayout.Size];
                 byte emptyPath = 0;
                 if (Libc.statx(fd, &emptyPath, Libc.AT_EMPTY_PATH, Libc.STATX_UID, statx) == 0
-                    && !owners.Contains(*(int*)(statx + 20)))
+                    && !owners.Contains(*(int*)(statx + Libc.StatxLayout.Uid)))
                 {
                     return false;
                 }
@@ -127,8 +127,8 @@ internal sealed unsafe class ProcFs : IDisposable
                 for (nint offset = 0; offset < n;)
                 {
                     var entry = buffer + offset;
-                    offset += *(ushort*)(entry + 16);
-                    var name = entry + 19;
+                    offset += *(ushort*)(entry + Libc.Dirent64Layout.RecordLength);
+                    var name = entry + Libc.Dirent64Layout.Name;
                     if (*name == (byte)'.')
                     {
                         continue;
@@ -282,8 +282,8 @@ internal sealed unsafe class ProcFs : IDisposable
             for (nint offset = 0; offset < n;)
             {
                 var entry = buffer + offset;
-                var recordLength = *(ushort*)(entry + 16);
-                var name = new ReadOnlySpan<byte>(entry + 19, recordLength - 19);
+                var recordLength = *(ushort*)(entry + Libc.Dirent64Layout.RecordLength);
+                var name = new ReadOnlySpan<byte>(entry + Libc.Dirent64Layout.Name, recordLength - Libc.Dirent64Layout.Name);
                 var end = name.IndexOf((byte)0);
                 if (end >= 0)
                 {

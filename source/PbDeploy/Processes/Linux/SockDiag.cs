@@ -9,12 +9,8 @@ namespace PbDeploy.Processes.Linux;
 /// </summary>
 internal static unsafe class SockDiag
 {
-    private const int RequestLength = 16 + 56; // nlmsghdr + inet_diag_req_v2
-    private const ushort SockDiagByFamily = 20;
-    private const ushort NlmFRequestDump = 0x301;
-    private const int NlmsgError = 2;
-    private const int NlmsgDone = 3;
-    private const int TcpListen = 10;
+    private const int Header = Libc.InetDiagLayout.NlmsghdrSize;
+    private const int RequestLength = Header + Libc.InetDiagLayout.RequestSize;
 
     /// <summary>The LISTEN sockets on <paramref name="ports"/>, IPv4 and IPv6; null when netlink is not available here.</summary>
     /// <remarks>
@@ -43,7 +39,7 @@ internal static unsafe class SockDiag
             var found = new List<ListenSocket>();
             foreach (var port in ports)
             {
-                foreach (var family in (ReadOnlySpan<byte>)[2, 10])
+                foreach (var family in (ReadOnlySpan<byte>)[Libc.AF_INET, Libc.AF_INET6])
                 {
                     if (!Dump(fd, family, port, [], ++seq, buffer, wanted, found))
                     {
@@ -85,7 +81,7 @@ internal static unsafe class SockDiag
         var filter = PortFilter(ports);
         var wanted = ports.ToHashSet();
         var found = new List<ListenSocket>();
-        return Dump(fd, 2, 0, filter, 1, buffer, wanted, found) && Dump(fd, 10, 0, filter, 2, buffer, wanted, found) ? found : null;
+        return Dump(fd, Libc.AF_INET, 0, filter, 1, buffer, wanted, found) && Dump(fd, Libc.AF_INET6, 0, filter, 2, buffer, wanted, found) ? found : null;
     }
 
     /// <summary>
@@ -95,19 +91,17 @@ internal static unsafe class SockDiag
     /// </summary>
     internal static byte[] PortFilter(IReadOnlyCollection<int> ports)
     {
-        const byte SourcePortEquals = 11;
-        const byte Jump = 1;
         var code = new byte[12 * ports.Count];
         var i = 0;
         foreach (var port in ports)
         {
             var block = code.AsSpan(12 * i);
             var last = i == ports.Count - 1;
-            block[0] = SourcePortEquals;
+            block[0] = Libc.INET_DIAG_BC_S_EQ;
             block[1] = 8;
             BinaryPrimitives.WriteUInt16LittleEndian(block[2..], (ushort)(last ? 16 : 12));
             BinaryPrimitives.WriteUInt16LittleEndian(block[6..], (ushort)port);
-            block[8] = Jump;
+            block[8] = Libc.INET_DIAG_BC_JMP;
             block[9] = 4;
             BinaryPrimitives.WriteUInt16LittleEndian(block[10..], (ushort)(code.Length - (12 * i) - 8));
             i++;
@@ -122,27 +116,27 @@ internal static unsafe class SockDiag
         var bytes = new byte[length];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], SockDiagByFamily);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], NlmFRequestDump);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Libc.SOCK_DIAG_BY_FAMILY);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Libc.NLM_F_REQUEST_DUMP);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], seq);
-        span[16] = family;
-        span[17] = 6; // IPPROTO_TCP
-        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], 1u << TcpListen);
-        BinaryPrimitives.WriteUInt16BigEndian(span[24..], (ushort)port);
+        span[Header] = family;
+        span[Header + 1] = Libc.IPPROTO_TCP;
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(Header + Libc.InetDiagLayout.RequestStates)..], 1u << Libc.TCP_LISTEN);
+        BinaryPrimitives.WriteUInt16BigEndian(span[(Header + Libc.InetDiagLayout.RequestSourcePort)..], (ushort)port);
         if (filter.Length > 0)
         {
             BinaryPrimitives.WriteUInt16LittleEndian(span[RequestLength..], (ushort)(4 + filter.Length));
-            BinaryPrimitives.WriteUInt16LittleEndian(span[(RequestLength + 2)..], 1); // INET_DIAG_REQ_BYTECODE
+            BinaryPrimitives.WriteUInt16LittleEndian(span[(RequestLength + 2)..], Libc.INET_DIAG_REQ_BYTECODE);
             filter.CopyTo(span[(RequestLength + 4)..]);
         }
 
-        var address = stackalloc byte[12];
-        new Span<byte>(address, 12).Clear();
+        var address = stackalloc byte[Libc.InetDiagLayout.SockaddrNlSize];
+        new Span<byte>(address, Libc.InetDiagLayout.SockaddrNlSize).Clear();
         address[0] = Libc.AF_NETLINK;
 
         fixed (byte* request = bytes)
         {
-            if (Libc.sendto(fd, request, (nuint)length, 0, address, 12) < 0)
+            if (Libc.sendto(fd, request, (nuint)length, 0, address, Libc.InetDiagLayout.SockaddrNlSize) < 0)
             {
                 return false;
             }
@@ -164,33 +158,33 @@ internal static unsafe class SockDiag
                 }
 
                 var data = new ReadOnlySpan<byte>(buf, (int)n);
-                while (data.Length >= 16)
+                while (data.Length >= Header)
                 {
                     var messageLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(data);
                     var type = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-                    if (messageLength < 16 || messageLength > data.Length)
+                    if (messageLength < Header || messageLength > data.Length)
                     {
                         return false;
                     }
 
-                    if (type == NlmsgDone)
+                    if (type == Libc.NLMSG_DONE)
                     {
                         return true;
                     }
 
-                    if (type == NlmsgError)
+                    if (type == Libc.NLMSG_ERROR)
                     {
                         return false;
                     }
 
-                    var message = data[16..messageLength];
-                    if (message.Length >= 72 && message[1] == TcpListen)
+                    var message = data[Header..messageLength];
+                    if (message.Length >= Libc.InetDiagLayout.MessageSize && message[Libc.InetDiagLayout.MessageState] == Libc.TCP_LISTEN)
                     {
-                        var sport = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
+                        var sport = BinaryPrimitives.ReadUInt16BigEndian(message[Libc.InetDiagLayout.MessageSourcePort..]);
                         if (wanted.Contains(sport))
                         {
-                            var uid = (int)BinaryPrimitives.ReadUInt32LittleEndian(message[64..]);
-                            var inode = BinaryPrimitives.ReadUInt32LittleEndian(message[68..]);
+                            var uid = (int)BinaryPrimitives.ReadUInt32LittleEndian(message[Libc.InetDiagLayout.MessageUid..]);
+                            var inode = BinaryPrimitives.ReadUInt32LittleEndian(message[Libc.InetDiagLayout.MessageInode..]);
                             found.Add(new ListenSocket(sport, inode, uid));
                         }
                     }
