@@ -13,7 +13,7 @@ set -euo pipefail
 groups=("$@")
 [[ ${#groups[@]} -eq 0 ]] && groups=(test)
 
-# program package why
+# program (or an absolute path that must exist) package why
 test_needs=(
     "python3 python3 leakcheck and the tests' helper services"
     "setpriv util-linux the tests run processes as another user"
@@ -21,6 +21,9 @@ test_needs=(
     "lsof lsof the tests force the lsof fallback of process finding"
     "nginx nginx the end-to-end tests deploy Debian's nginx"
     "gunicorn gunicorn ... in front of Debian's gunicorn"
+    "gcc gcc the tests check every libc constant against the C headers"
+    "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ... and against arm64's"
+    "/usr/aarch64-linux-gnu/include/fcntl.h libc6-dev-arm64-cross ... whose headers come apart from the compiler"
 )
 aot_needs=(
     "objcopy binutils NativeAOT strips symbols with it"
@@ -43,6 +46,10 @@ missing_programs=()
 missing_packages=()
 for need in "${needs[@]}"; do
     read -r program package _ <<<"$need"
+    if [[ $program == /* ]]; then
+        [[ -e $program ]] || { missing_programs+=("$program"); [[ " ${missing_packages[*]} " == *" $package "* ]] || missing_packages+=("$package"); }
+        continue
+    fi
     if ! command -v "$program" >/dev/null 2>&1; then
         for sbin in /usr/sbin /sbin; do
             if [[ -x "$sbin/$program" ]]; then
