@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +14,7 @@ namespace PbDeploy.Cli.Tests;
 
 /// <summary>
 /// The tool packages that <c>./build.sh --target=Pack</c> leaves in artifacts/packages: the pointer package PbDeploy.Tool,
-/// NativeAOT PbDeploy.Tool.linux-x64 and .linux-arm64, framework-dependent PbDeploy.Tool.any. Installs run
+/// NativeAOT PbDeploy.Tool.linux-x64 and .linux-arm64, framework-dependent .linux-musl-x64, .linux-musl-arm64 and .any. Installs run
 /// <c>dotnet tool install --tool-path</c> into a temporary folder, from the folder feed alone, with a NuGet cache of
 /// their own (a package of the same version packed earlier must never stand in for this build's).
 /// </summary>
@@ -64,7 +65,7 @@ public sealed class PackageTests
     }
 
     [PackageFact("PbDeploy.Tool")]
-    public void Pointer_package_names_the_three_RID_packages_and_holds_no_code()
+    public void Pointer_package_names_the_RID_packages_and_holds_no_code()
     {
         using var package = Packages.Open("PbDeploy.Tool");
 
@@ -72,7 +73,11 @@ public sealed class PackageTests
         var settings = Packages.ToolSettings(package, "tools/any/any/DotnetToolSettings.xml");
         settings.Descendants("RuntimeIdentifierPackage")
             .Select(p => $"{p.Attribute("RuntimeIdentifier")?.Value}={p.Attribute("Id")?.Value}")
-            .ShouldBe(["linux-x64=PbDeploy.Tool.linux-x64", "linux-arm64=PbDeploy.Tool.linux-arm64", "any=PbDeploy.Tool.any"]);
+            .ShouldBe([
+                "linux-x64=PbDeploy.Tool.linux-x64", "linux-arm64=PbDeploy.Tool.linux-arm64",
+                "linux-musl-x64=PbDeploy.Tool.linux-musl-x64", "linux-musl-arm64=PbDeploy.Tool.linux-musl-arm64",
+                "any=PbDeploy.Tool.any",
+            ]);
         Packages.PackageTypes(package).ShouldBe(["DotnetTool"]);
     }
 
@@ -85,17 +90,31 @@ public sealed class PackageTests
         CheckNativePackage("linux-arm64", EmAarch64);
 
     [PackageFact("PbDeploy.Tool.any", Timeout = 60_000)]
-    public async Task Any_package_holds_the_framework_dependent_tool_of_this_build_and_it_runs()
+    public async Task Any_package_holds_the_framework_dependent_tool_of_this_build_and_it_runs() =>
+        await CheckFrameworkDependentPackageAsync("any");
+
+    // The RID graph makes a musl machine a linux-x64 or linux-arm64 one: without these it would get the glibc executable.
+    [PackageFact("PbDeploy.Tool.linux-musl-x64", Timeout = 60_000)]
+    public async Task Linux_musl_x64_package_holds_the_framework_dependent_tool_of_this_build() =>
+        await CheckFrameworkDependentPackageAsync("linux-musl-x64");
+
+    [PackageFact("PbDeploy.Tool.linux-musl-arm64", Timeout = 60_000)]
+    public async Task Linux_musl_arm64_package_holds_the_framework_dependent_tool_of_this_build() =>
+        await CheckFrameworkDependentPackageAsync("linux-musl-arm64");
+
+    /// <summary>A framework-dependent package: pbdeploy.dll of this build, run by dotnet; it runs here too (the dll is portable).</summary>
+    private static async Task CheckFrameworkDependentPackageAsync(string rid, [CallerMemberName] string name = "")
     {
-        using var dir = new TempDirectory();
-        using (var package = Packages.Open("PbDeploy.Tool.any"))
+        using var dir = new TempDirectory(name);
+        var folder = $"tools/net10.0/{rid}/";
+        using (var package = Packages.Open($"PbDeploy.Tool.{rid}"))
         {
             Packages.PackageTypes(package).ShouldBe(["DotnetToolRidPackage"]);
-            var command = Packages.ToolSettings(package, "tools/net10.0/any/DotnetToolSettings.xml").Descendants("Command").Single();
+            var command = Packages.ToolSettings(package, folder + "DotnetToolSettings.xml").Descendants("Command").Single();
             command.Attribute("Runner")?.Value.ShouldBe("dotnet");
             command.Attribute("EntryPoint")?.Value.ShouldBe("pbdeploy.dll");
-            package.Entries.ShouldNotContain(e => e.Name == "pbdeploy", "the any package holds no native executable");
-            foreach (var entry in package.Entries.Where(e => e.FullName.StartsWith("tools/net10.0/any/", StringComparison.Ordinal)))
+            package.Entries.ShouldNotContain(e => e.Name == "pbdeploy", $"the {rid} package holds no native executable");
+            foreach (var entry in package.Entries.Where(e => e.FullName.StartsWith(folder, StringComparison.Ordinal)))
             {
                 entry.ExtractToFile(Path.Combine(dir.Path, entry.Name));
             }
@@ -105,8 +124,8 @@ public sealed class PackageTests
         using (var pe = new PEReader(File.OpenRead(dll)))
         {
             pe.HasMetadata.ShouldBeTrue($"{dll} is not a managed assembly");
-            var reader = pe.GetMetadataReader();
-            InformationalVersion(reader).ShouldBe(BuildInfo.InformationalVersion, "the any package was packed from another commit: run ./build.sh --target=Pack again");
+            InformationalVersion(pe.GetMetadataReader()).ShouldBe(BuildInfo.InformationalVersion,
+                $"the {rid} package was packed from another commit: run ./build.sh --target=Pack again");
         }
 
         var result = await RunAsync(dir, "dotnet", [dll, "--version"], withoutDotnet: false);
