@@ -28,7 +28,7 @@ var aotDir = artifacts.Combine("aot");
 var testResultsDir = artifacts.Combine("test-results");
 var addinDir = artifacts.Combine("cake-addin");
 // The RID packages of PbDeploy.Tool: the same list as ToolPackageRuntimeIdentifiers in source/PbDeploy.Cli/PbDeploy.Cli.csproj.
-var toolRids = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "any" };
+var toolRids = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "any" };
 
 Task("Clean")
     .Description("Removes artifacts/ and the bin/ and obj/ folders of every project.")
