@@ -2,12 +2,16 @@
 //   ./build.sh                          same as --target=Test
 //   ./build.sh --target=Build           restore and build the solution
 //   ./build.sh --target=Test            build, then run every test project
-//   ./build.sh --target=Pack            build, then pack the NuGet packages into artifacts/packages
+//   ./build.sh --target=Pack            build, then pack the NuGet packages into artifacts/packages: the core, the Cake
+//                                       addin, and the tool (PbDeploy.Tool and its RID packages: NativeAOT linux-x64 and
+//                                       linux-arm64, framework-dependent any); --no-arm64 leaves linux-arm64 out
 //   ./build.sh --target=PublishAot      publish the pbdeploy CLI with NativeAOT into artifacts/aot
 //   ./build.sh --target=Demo            build, then deploy examples/quickstart with the Cake addin (build/deploy.cake); --quick skips before/after
 //   ./build.sh --target=DemoStop        stop the services of examples/quickstart (the same way)
 //   ./build.sh --target=Clean           remove artifacts/ and every bin/ and obj/
 // Options: --configuration=Release|Debug (default Release).
+// linux-arm64 is cross-compiled on an x64 machine: it needs clang, lld, binutils-aarch64-linux-gnu and Debian's arm64
+// libc and zlib (dpkg --add-architecture arm64; apt-get install libc6-dev:arm64 zlib1g-dev:arm64); .ci/run installs them.
 
 using System.Text.RegularExpressions;
 
@@ -23,6 +27,8 @@ var packagesDir = artifacts.Combine("packages");
 var aotDir = artifacts.Combine("aot");
 var testResultsDir = artifacts.Combine("test-results");
 var addinDir = artifacts.Combine("cake-addin");
+// The RID packages of PbDeploy.Tool: the same list as ToolPackageRuntimeIdentifiers in source/PbDeploy.Cli/PbDeploy.Cli.csproj.
+var toolRids = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "any" };
 
 Task("Clean")
     .Description("Removes artifacts/ and the bin/ and obj/ folders of every project.")
@@ -81,11 +87,19 @@ Task("Test")
 });
 
 Task("Pack")
-    .Description("Packs the packable projects into artifacts/packages.")
+    .Description("Packs the core, the Cake addin and the tool into artifacts/packages: PbDeploy.Tool names PbDeploy.Tool.linux-x64 and .linux-arm64 (NativeAOT) and .any (framework-dependent); --no-arm64 leaves linux-arm64 out.")
     .IsDependentOn("Build")
     .Does(() =>
 {
+    var rids = toolRids.Where(rid => rid != "linux-arm64" || !HasArgument("no-arm64")).ToList();
+    // Before anything is packed: a missing cross toolchain fails at once, in one line, not after minutes of ILC.
+    if (rids.Contains("linux-arm64"))
+    {
+        CheckArm64Toolchain();
+    }
+
     CleanDirectory(packagesDir);
+    // The core, the Cake addin and the tool's pointer package (it holds no code: only the list of RID packages).
     DotNetPack(solution.FullPath, new DotNetPackSettings
     {
         Configuration = configuration,
@@ -93,6 +107,31 @@ Task("Pack")
         NoRestore = true,
         OutputDirectory = packagesDir,
     });
+    // One pack per RID: NativeAOT cannot compile several RIDs in one pack, and "any" is the framework-dependent build.
+    foreach (var rid in rids)
+    {
+        Information("Packing PbDeploy.Tool.{0}", rid);
+        // The tool package takes the whole publish folder: what an earlier publish left there would go in with it.
+        var publishDir = root.Combine($"source/PbDeploy.Cli/bin/{configuration}/net10.0/{rid}/publish");
+        if (DirectoryExists(publishDir))
+        {
+            DeleteDirectory(publishDir, new DeleteDirectorySettings { Recursive = true, Force = true });
+        }
+        DotNetPack(cliProject.FullPath, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            Runtime = rid,
+            OutputDirectory = packagesDir,
+            // Pack leaves the check of trim/AOT warnings to the PublishAot target (Directory.Build.props makes
+            // warnings errors, and ILC would inherit that for third-party packages' warnings too).
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("IlcTreatWarningsAsErrors", "false"),
+        });
+    }
+    if (!rids.Contains("linux-arm64"))
+    {
+        Warning("--no-arm64: artifacts/packages has no PbDeploy.Tool.linux-arm64, so installing PbDeploy.Tool from it fails on linux-arm64.");
+    }
+    Information("Packages: {0}", packagesDir.FullPath);
 });
 
 Task("PublishAot")
@@ -175,6 +214,28 @@ void DeployScript(string scriptTarget)
     if (exit != 0)
     {
         throw new CakeException($"build/deploy.cake --target={scriptTarget} exited with {exit}");
+    }
+}
+
+// linux-arm64 on an x64 machine links with clang and lld against Debian's arm64 libc and zlib (see PbDeploy.Cli.csproj):
+// says in one line what is missing and how to install it.
+void CheckArm64Toolchain()
+{
+    if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64)
+    {
+        return;
+    }
+    var path = (EnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+    bool OnPath(string command) => path.Any(dir => System.IO.File.Exists(System.IO.Path.Combine(dir, command)));
+    var missing = new List<string>();
+    if (!OnPath("clang")) missing.Add("clang (clang)");
+    if (!OnPath("ld.lld")) missing.Add("ld.lld (lld)");
+    if (!OnPath("aarch64-linux-gnu-objcopy")) missing.Add("aarch64-linux-gnu-objcopy (binutils-aarch64-linux-gnu)");
+    if (!System.IO.File.Exists("/usr/lib/aarch64-linux-gnu/crt1.o")) missing.Add("/usr/lib/aarch64-linux-gnu/crt1.o (libc6-dev:arm64)");
+    if (!System.IO.File.Exists("/usr/lib/aarch64-linux-gnu/libz.a") && !System.IO.File.Exists("/usr/lib/aarch64-linux-gnu/libz.so")) missing.Add("/usr/lib/aarch64-linux-gnu/libz.a (zlib1g-dev:arm64)");
+    if (missing.Count > 0)
+    {
+        throw new CakeException($"Pack: cannot cross-compile PbDeploy.Tool.linux-arm64: missing {string.Join(", ", missing)}; install them as root (apt-get install clang lld binutils-aarch64-linux-gnu; dpkg --add-architecture arm64; apt-get update; apt-get install libc6-dev:arm64 zlib1g-dev:arm64), or pass --no-arm64.");
     }
 }
 

@@ -2,7 +2,7 @@
 # prerequisites.sh: what the tests (and the NativeAOT publish) need besides the .NET SDK, in one place for
 # `./build.sh --target=Test` and `.ci/run`.
 #
-# Usage: build/prerequisites.sh [test] [aot]      (default: test)
+# Usage: build/prerequisites.sh [test] [aot] [pack]      (default: test)
 #
 # For each program that is missing: as root on a machine with apt-get, installs its Debian package, without starting
 # the service it may ship (nginx's postinst would start the system nginx on port 80: a policy-rc.d that answers 101,
@@ -28,6 +28,14 @@ test_needs=(
 aot_needs=(
     "objcopy binutils NativeAOT strips symbols with it"
 )
+# The tool's linux-arm64 package is cross-compiled (see source/PbDeploy.Cli/PbDeploy.Cli.csproj).
+pack_needs=(
+    "clang clang NativeAOT links the linux-arm64 tool with it"
+    "ld.lld lld ... through lld"
+    "aarch64-linux-gnu-objcopy binutils-aarch64-linux-gnu ... and strips it with aarch64 objcopy"
+    "/usr/lib/aarch64-linux-gnu/crt1.o libc6-dev:arm64 ... against Debian's arm64 libc"
+    "/usr/lib/aarch64-linux-gnu/libz.a zlib1g-dev:arm64 ... and zlib"
+)
 
 needs=()
 for group in "${groups[@]}"; do
@@ -38,7 +46,8 @@ for group in "${groups[@]}"; do
             # NativeAOT links with clang, or gcc when clang is missing.
             command -v clang >/dev/null 2>&1 || needs+=("gcc gcc NativeAOT links with it")
             ;;
-        *) echo "prerequisites: unknown group '$group' (test, aot)" >&2; exit 2 ;;
+        pack) needs+=("${pack_needs[@]}") ;;
+        *) echo "prerequisites: unknown group '$group' (test, aot, pack)" >&2; exit 2 ;;
     esac
 done
 
@@ -81,6 +90,11 @@ if [[ ! -e "$policy" ]]; then
 fi
 trap '[[ $own_policy == true ]] && rm -f "$policy"' EXIT
 export DEBIAN_FRONTEND=noninteractive
+# Debian's arm64 packages (libc6-dev:arm64 ...) install beside the machine's own once dpkg knows the architecture; the
+# install below then fails once and updates the lists, which brings in arm64's.
+if [[ " ${missing_packages[*]} " == *":arm64 "* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64
+fi
 # Install from the lists there are; update them once if a package is not found (a fresh machine has none). Another
 # apt-get running (unattended upgrades) is waited for, up to 5 minutes.
 if ! apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${missing_packages[@]}"; then
