@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PbDeploy.Tests.Support;
 
 namespace PbDeploy.Cli.Tests;
@@ -39,15 +38,8 @@ public sealed class PrerequisitesTests
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string path)
     {
-        var start = new ProcessStartInfo("/bin/bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add("test");
-        start.Environment["PATH"] = path;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(50));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await TestProgram.RunAsync(
+            "/bin/bash", [Script, "test"], TimeSpan.FromSeconds(50), environment: new Dictionary<string, string?> { ["PATH"] = path });
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PbDeploy.Cli.Output;
 using PbDeploy.Cli.Tests.Support;
 using PbDeploy.Tests.Support;
@@ -85,37 +84,13 @@ public sealed class TerminalOutputTests
     private static async Task<string> InTerminalAsync(TempDirectory dir, string arguments, bool noColor = false)
     {
         var typescript = dir.Combine($"typescript-{Guid.NewGuid():N}");
-        var start = new ProcessStartInfo("script") { UseShellExecute = false, WorkingDirectory = dir.Path };
-        foreach (var arg in (string[])["-q", "-e", "-c", $"dotnet {Pbdeploy.ToolDll} {arguments} </dev/null", typescript])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["TERM"] = "xterm";
-        start.Environment.Remove("NO_COLOR");
-        if (noColor)
-        {
-            start.Environment["NO_COLOR"] = "1";
-        }
-
-        start.RedirectStandardInput = true; // script copies its stdin to the terminal: give it an empty one
-        start.RedirectStandardOutput = true;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(50));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"pbdeploy {arguments} under script did not finish within 50 s");
-        }
-
-        _ = await output;
-        process.ExitCode.ShouldBe(0, File.ReadAllText(typescript));
+        var result = await TestProgram.RunAsync(
+            "script",
+            ["-q", "-e", "-c", $"dotnet {Pbdeploy.ToolDll} {arguments} </dev/null", typescript],
+            TimeSpan.FromSeconds(50),
+            dir.Path,
+            new Dictionary<string, string?> { ["TERM"] = "xterm", ["NO_COLOR"] = noColor ? "1" : null });
+        result.ExitCode.ShouldBe(0, File.ReadAllText(typescript));
         return File.ReadAllText(typescript);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PbDeploy.Cli.Tests.Support;
 using PbDeploy.Tests.Support;
 using static PbDeploy.Cli.Tests.EndToEnd.RealServices;
@@ -48,28 +47,12 @@ public sealed class DotnetAppTests
     /// <summary><c>dotnet publish App -c Release -o publish</c> in <paramref name="dir"/>, with no build server left behind.</summary>
     private static async Task PublishAsync(TempDirectory dir)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["publish", "App", "-c", "Release", "-o", "publish", "--nologo", "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet publish of examples/dotnet-app did not finish within 120 s");
-        }
-
-        process.ExitCode.ShouldBe(0, await stdout + await stderr);
+        var result = await TestProgram.RunAsync(
+            "dotnet",
+            ["publish", "App", "-c", "Release", "-o", "publish", "--nologo", "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+            TimeSpan.FromSeconds(120),
+            dir.Path,
+            new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["MSBUILDDISABLENODEREUSE"] = "1" });
+        result.ExitCode.ShouldBe(0, result.Stdout + result.Stderr);
     }
 }
