@@ -161,6 +161,59 @@ public sealed class RollbackTests
         outcome.Message.ShouldNotBeNull().ShouldNotContain("were restored");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_failed_restart_restores_only_the_files_it_changed_and_leaves_an_unchanged_one_untouched()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        var web = scene.Server("web", port: port);
+        web["templates"] = new JsonArray("app.conf.template", "static.conf.template");
+        web["restart"] = "exit 1";
+        scene.Dir.Write("app.conf.template", "old\n");
+        scene.Dir.Write("static.conf.template", "same\n");
+        var pid = Outcome(await scene.DeployAsync(), "web").Pid;
+        var unchanged = scene.Dir.Combine("static.conf");
+        var stamp = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(unchanged, stamp);
+
+        scene.Dir.Write("app.conf.template", "new\n");
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldNotBeNull().ShouldEndWith("; its templates were restored: app.conf");
+        File.ReadAllText(scene.Dir.Combine("app.conf")).ShouldBe("old\n");
+        File.GetLastWriteTimeUtc(unchanged).ShouldBe(stamp);
+        Owner(port).Pid.ShouldBe(pid);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_interrupted_first_start_removes_the_files_rendered_for_it()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        scene.Server("web", "--delay 20", port)["templates"] = new JsonArray("app.conf.template");
+        scene.Dir.Write("app.conf.template", "listen {port}\n");
+        scene.Write();
+        using var cancel = new CancellationTokenSource();
+        var deployer = scene.Deployer(e =>
+        {
+            if (e is Waiting { Service: "web" })
+            {
+                cancel.CancelAfter(300);
+            }
+        });
+
+        var result = await deployer.DeployAsync(new DeployOptions(), cancel.Token);
+
+        result.Interrupted.ShouldBeTrue();
+        var outcome = Outcome(result, "web");
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldBe(
+            "interrupted while it ran: the step was stopped before it finished; its templates were restored: app.conf (removed: it did not exist before)");
+        File.Exists(scene.Dir.Combine("app.conf")).ShouldBeFalse();
+        Owner(port).State.ShouldBe(PbDeploy.Processes.ServiceState.Stopped);
+    }
+
     private static async Task<string> ReadLineAsync(int port)
     {
         using var client = new TcpClient();
