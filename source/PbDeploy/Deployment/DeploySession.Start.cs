@@ -29,20 +29,28 @@ internal sealed partial class DeploySession
         }
 
         var context = ServiceContext.For(_manifest, service, status);
-        var files = TemplateWriter.Write(_manifest, service, context.Scope);
-        if (files.Count > 0)
+        var prepared = TemplateWriter.Prepare(_manifest, service, context.Scope);
+        var backup = prepared.Backup();
+        ServiceOutcome outcome;
+        try
         {
-            _raise(new TemplatesRendered(service.Name, files));
+            var files = prepared.Commit(backup);
+            if (files.Count > 0)
+            {
+                _raise(new TemplatesRendered(service.Name, files));
+            }
+
+            outcome = status.State != ServiceState.Running ? await StartAsync(service, cancellationToken).ConfigureAwait(false)
+                : service.RestartsByStopAndStart ? await StopAndStartAsync(service, status, cancellationToken).ConfigureAwait(false)
+                : await RestartAsync(context, status, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AsFailure(service, phase, e, cancellationToken) is { } failed)
+        {
+            outcome = failed;
         }
 
-        if (status.State != ServiceState.Running)
-        {
-            return await StartAsync(service, cancellationToken).ConfigureAwait(false);
-        }
-
-        return service.RestartsByStopAndStart
-            ? await StopAndStartAsync(service, status, cancellationToken).ConfigureAwait(false)
-            : await RestartAsync(context, status, cancellationToken).ConfigureAwait(false);
+        // A failed start or restart leaves the service as it was (or stopped): put its config back to match.
+        return outcome.IsFailure ? outcome with { Message = outcome.Message + DeployText.Restored(backup.Restore()) } : outcome;
     }
 
     /// <summary>Why a running service is left alone on a deploy, and how to have it replaced.</summary>

@@ -280,22 +280,25 @@ internal sealed partial class DeploySession : IDisposable
                 _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
             };
         }
-        catch (PbDeployException e)
+        catch (Exception e) when (AsFailure(service, phase, e, cancellationToken) is { } failed)
         {
-            return Failed(service, phase, e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The one boundary where an IO failure no step put in words of its own becomes this service's failure.
-            return Failed(service, phase, EnvironmentException.FromIo($"service '{service.Name}' could not read or write a file", e).Message);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The command it was running was stopped (SIGTERM, then SIGKILL to its group), and a service it had
-            // started but that was not ready yet was stopped too: nothing is left half-started.
-            return Failed(service, phase, "interrupted while it ran: the step was stopped before it finished");
+            return failed;
         }
     }
+
+    /// <summary>The failure of <paramref name="service"/> an exception of a step stands for; null for a bug, which goes on up.</summary>
+    private static ServiceOutcome? AsFailure(ServiceDefinition service, Phase phase, Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        PbDeployException e => Failed(service, phase, e.Message),
+
+        // The one boundary where an IO failure no step put in words of its own becomes this service's failure.
+        IOException or UnauthorizedAccessException => Failed(service, phase, EnvironmentException.FromIo($"service '{service.Name}' could not read or write a file", exception).Message),
+
+        // The command it was running was stopped (SIGTERM, then SIGKILL to its group), and a service it had
+        // started but that was not ready yet was stopped too: nothing is left half-started.
+        OperationCanceledException when cancellationToken.IsCancellationRequested => Failed(service, phase, "interrupted while it ran: the step was stopped before it finished"),
+        _ => null,
+    };
 
     private async Task<ServiceOutcome> RunCommandsAsync(
         Phase phase, ServiceDefinition service, ServiceStatus status, string kind, bool inPipeline, CancellationToken cancellationToken)

@@ -165,6 +165,25 @@ public static class DeployText
         : $"pidfile {StatusReader.PidfilePath(manifest, service)} to name a live process";
 
     /// <summary>A failure's reason without the phase a line that says <c>FAILED in before</c> already names: <c>command failed ...</c>, not <c>before command failed ...</c>.</summary>
+    /// <summary>
+    /// What a failed start or restart's rollback did, to append to its message: <c>; its templates were restored:
+    /// nginx.conf, app.ini (removed: it did not exist before)</c>, and each target that could not be, with why and
+    /// what to do. Empty when no template was written.
+    /// </summary>
+    internal static string Restored(IReadOnlyList<Templating.RestoredTarget> targets)
+    {
+        var restored = targets.Where(t => t.Failure is null).Select(t => t.Removed ? $"{t.Name} (removed: it did not exist before)" : t.Name).ToList();
+        var failed = targets.Where(t => t.Failure is not null).ToList();
+        var text = restored.Count > 0 ? $"; its templates were restored: {string.Join(", ", restored)}" : "";
+        if (failed.Count > 0)
+        {
+            text += $"; restoring its templates failed: {string.Join("; ", failed.Select(t => $"{t.Name}: {t.Failure}"))}: "
+                + (failed.Count == 1 ? "it holds" : "they hold") + " the new content, which the service did not take; put back the old file by hand (or fix the config and deploy again)";
+        }
+
+        return text;
+    }
+
     private static string? WithoutPhase(Phase phase, string? message)
     {
         var named = $"{Phase(phase)} command ";

@@ -21,5 +21,9 @@ internal sealed class PreparedTemplates
 
     /// <summary>Writes every changed target atomically (temporary file created with its final mode, then rename over the path, never through a link), with the template's permission bits only.</summary>
     /// <exception cref="PbDeployException">A target cannot be written; the message names the file.</exception>
-    public IReadOnlyList<RenderedFile> Commit() => TemplateWriter.Commit(Service, _pending);
+    /// <param name="backup">From <see cref="Backup"/>: told of each target replaced, for a rollback.</param>
+    public IReadOnlyList<RenderedFile> Commit(TemplateBackup? backup = null) => TemplateWriter.Commit(Service, _pending, backup);
+
+    /// <summary>What the targets that will change hold now (bytes and mode, or no file): call it just before <see cref="Commit"/>.</summary>
+    public TemplateBackup Backup() => TemplateBackup.Take(_pending.Where(p => p.Changed));
 }

@@ -49,7 +49,10 @@ internal static class TemplateWriter
     }
 
     /// <summary>Writes prepared templates: see <see cref="Write"/>.</summary>
-    internal static IReadOnlyList<RenderedFile> Commit(ServiceDefinition service, IReadOnlyList<Pending> pending)
+    /// <param name="service">The service.</param>
+    /// <param name="pending">Its rendered templates.</param>
+    /// <param name="backup">Told of each target once replaced, so that a rollback restores exactly those.</param>
+    internal static IReadOnlyList<RenderedFile> Commit(ServiceDefinition service, IReadOnlyList<Pending> pending, TemplateBackup? backup = null)
     {
         var temporaries = new List<(Pending File, TargetFolder Folder, string Temporary)>();
         try
@@ -71,6 +74,7 @@ internal static class TemplateWriter
             foreach (var (file, folder, temporary) in temporaries)
             {
                 Replace(file, folder, temporary, service);
+                backup?.Written(file);
             }
 
             foreach (var file in pending.Where(p => !p.Changed))
@@ -277,28 +281,10 @@ internal static class TemplateWriter
     /// </summary>
     private static string WriteTemporary(Pending file, TargetFolder folder, ServiceDefinition service)
     {
-        var name = $".{Path.GetFileName(file.Target)}.pbdeploy-tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        var fd = NativeFile.Open(folder.Fd, name, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW, file.Mode);
-        var error = fd < 0 ? Libc.LastError : 0;
-        if (fd >= 0)
-        {
-            error = Libc.fchmod(fd, file.Mode) != 0 ? Libc.LastError : NativeFile.WriteAll(fd, file.Content);
-            if (error == 0 && Libc.fsync(fd) != 0)
-            {
-                error = Libc.LastError;
-            }
-
-            NativeFile.Close(fd);
-        }
-
+        var error = WriteNew(folder.Fd, Path.GetFileName(file.Target), file.Content, file.Mode, out var name);
         if (error == 0)
         {
             return name;
-        }
-
-        if (fd >= 0)
-        {
-            _ = NativeFile.Unlink(folder.Fd, name);
         }
 
         var folderPath = Path.GetDirectoryName(file.Target)!;
@@ -307,6 +293,34 @@ internal static class TemplateWriter
             : NativeFile.Error(error);
         throw new EnvironmentException(
             $"{file.Target}: cannot write the rendered template {file.Spec.Source} of service '{service.Name}': {why} ({file.Spec.Location}).");
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> to a new hidden file next to <paramref name="targetName"/> in the open folder
+    /// (<c>.NAME.pbdeploy-tmp-RANDOM</c>, <c>O_EXCL|O_NOFOLLOW</c>, <paramref name="mode"/> from the start, flushed):
+    /// 0 and its name, or the errno (and no file left).
+    /// </summary>
+    internal static int WriteNew(int folderFd, string targetName, byte[] content, int mode, out string name)
+    {
+        name = $".{targetName}.pbdeploy-tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var fd = NativeFile.Open(folderFd, name, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW, mode);
+        var error = fd < 0 ? Libc.LastError : 0;
+        if (fd >= 0)
+        {
+            error = Libc.fchmod(fd, mode) != 0 ? Libc.LastError : NativeFile.WriteAll(fd, content);
+            if (error == 0 && Libc.fsync(fd) != 0)
+            {
+                error = Libc.LastError;
+            }
+
+            NativeFile.Close(fd);
+            if (error != 0)
+            {
+                _ = NativeFile.Unlink(folderFd, name);
+            }
+        }
+
+        return error;
     }
 
     /// <summary>The nearest existing ancestor of <paramref name="folder"/> (or itself) when it is a file, not a folder.</summary>
