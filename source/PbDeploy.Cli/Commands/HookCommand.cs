@@ -180,6 +180,7 @@ internal static class HookCommand
                 )
             }
 
+
             """;
     }
 
