@@ -176,6 +176,13 @@ public sealed class GitPushTests
         install.ExitCode.ShouldBe(0, install.Stdout + install.Stderr);
         await GitOkAsync(dir, dir.Path, "init", "--quiet", "--initial-branch=main", clone);
         await GitOkAsync(dir, clone, "remote", "add", "origin", bare);
+        File.WriteAllText(Path.Combine(clone, "README"), "no manifest yet\n");
+        await GitOkAsync(dir, clone, "add", ".");
+        await GitOkAsync(dir, clone, "commit", "--quiet", "-m", "no manifest");
+        var noManifest = await GitAsync(dir, clone, "push", "origin", "main:production");
+        noManifest.ExitCode.ShouldNotBe(0, noManifest.Output);
+        noManifest.Output.ShouldContain("has no pbdeploy.json at its root; push to production rejected", customMessage: noManifest.Output);
+        (await GitAsync(dir, bare, "rev-parse", "--verify", "--quiet", "production")).ExitCode.ShouldNotBe(0);
         File.WriteAllText(Path.Combine(clone, "pbdeploy.json"), $$"""
             { "services": { "web": { "port": {{port}}, "start": "exec {{TestService.Python}} {{TestService.Script}} --port {port} --exit 3", "daemonizes": false } } }
             """);
