@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using PbDeploy.Cli.Tests.Support;
 using PbDeploy.Processes;
@@ -17,32 +16,17 @@ public sealed class GitPushTests
     /// <summary>Runs git in <paramref name="cwd"/> with no user or system configuration, 60 s at most; output and errors together.</summary>
     private static async Task<GitResult> GitAsync(TempDirectory dir, string cwd, params string[] args)
     {
-        var start = new ProcessStartInfo("git") { UseShellExecute = false, WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
+        var result = await TestProgram.RunAsync("git", args, TimeSpan.FromSeconds(60), cwd, new Dictionary<string, string?>
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOME"] = dir.Path;
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "PbDeploy tests";
-        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "tests@pbdeploy.invalid";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"git {string.Join(' ', args)} did not finish within 60 s");
-        }
-
-        return new GitResult(process.ExitCode, await stdout + await stderr);
+            ["HOME"] = dir.Path,
+            ["GIT_CONFIG_NOSYSTEM"] = "1",
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+            ["GIT_AUTHOR_NAME"] = "PbDeploy tests",
+            ["GIT_COMMITTER_NAME"] = "PbDeploy tests",
+            ["GIT_AUTHOR_EMAIL"] = "tests@pbdeploy.invalid",
+            ["GIT_COMMITTER_EMAIL"] = "tests@pbdeploy.invalid",
+        });
+        return new GitResult(result.ExitCode, result.Stdout + result.Stderr);
     }
 
     private static async Task<string> GitOkAsync(TempDirectory dir, string cwd, params string[] args)
