@@ -8,7 +8,7 @@ namespace PbDeploy.Cli;
 internal static class App
 {
     /// <summary>The commands under the root, in the order <c>--help</c> lists them.</summary>
-    private static readonly string[] CommandNames = ["deploy", "stop", "status", "render", "import", "schema"];
+    private static readonly string[] CommandNames = ["deploy", "stop", "status", "render", "check", "import", "schema", "hook"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -131,10 +131,14 @@ internal static class App
                 return StatusCommand.Create(manifest, console);
             case "render":
                 return RenderCommand.Create(manifest, console);
+            case "check":
+                return CheckCommand.Create(manifest, console);
             case "import":
                 return ImportCommand.Create(console);
             case "schema":
                 return SchemaCommand.Create(console);
+            case "hook":
+                return HookCommand.Create(console);
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, null);
         }

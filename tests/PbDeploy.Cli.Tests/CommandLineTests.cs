@@ -56,7 +56,7 @@ public sealed class CommandLineTests
         var result = await Pbdeploy.RunAsync("--help");
 
         result.ExitCode.ShouldBe(0, result.Stderr);
-        var positions = new[] { "deploy", "stop", "status", "render", "import", "schema" }
+        var positions = new[] { "deploy", "stop", "status", "render", "check", "import", "schema", "hook" }
             .Select(c => result.Stdout.IndexOf($"\n  {c} ", StringComparison.Ordinal))
             .ToList();
         positions.ShouldAllBe(p => p > 0);

@@ -78,6 +78,7 @@ public sealed class PlatformCheckTests
             ("Processes/ProcessFinder.cs", $"public {nameof(ProcessFinder)}("),
             ("Manifest/ManifestLoader.cs", $"internal static {nameof(DeployManifest)} Load(string path, ManifestTrust trust)"),
             ("Deployment/TemplateRun.cs", $"public static IReadOnlyList<{nameof(ServiceRender)}> Render("),
+            ("Deployment/TemplateCheck.cs", $"public static int {nameof(TemplateCheck.Check)}("),
             ("Import/PythonSettingsImporter.cs", "public async Task<ImportResult> ImportAsync(")])
         {
             var text = File.ReadAllText(Path.Combine(root, file));
