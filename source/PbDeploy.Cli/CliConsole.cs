@@ -12,6 +12,7 @@ internal sealed class CliConsole
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly Lazy<bool> _terminal;
+    private readonly Lazy<bool> _colors;
     private (string Line, bool ToStderr)? _announcement;
     private Spinner? _spinner;
 
@@ -21,6 +22,9 @@ internal sealed class CliConsole
         _stderr = stderr;
         _terminal = new Lazy<bool>(() =>
             (stdout == Console.Out || (stdout is GuardedWriter guarded && guarded.Inner == Console.Out)) && !Console.IsOutputRedirected);
+        _colors = new Lazy<bool>(() => IsTerminal
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+            && Environment.GetEnvironmentVariable("TERM") is not "dumb");
     }
 
     /// <summary>Raw stdout, for machine-readable output.</summary>
@@ -37,9 +41,7 @@ internal sealed class CliConsole
     public bool IsTerminal => _terminal.Value;
 
     /// <summary>Whether stdout takes colors: a terminal, no <c>NO_COLOR</c>, a <c>TERM</c> other than <c>dumb</c>.</summary>
-    public bool Colors => IsTerminal
-        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-        && Environment.GetEnvironmentVariable("TERM") is not "dumb";
+    public bool Colors => _colors.Value;
 
     /// <summary>One line for people on stdout, made of styled pieces (above the spinner, when one runs).</summary>
     public void Line(params Styled[] pieces)

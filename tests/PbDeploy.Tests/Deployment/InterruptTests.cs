@@ -52,16 +52,7 @@ public sealed class InterruptTests
         var port = scene.Port();
         scene.Server("web", "--delay 20", port);
         scene.Write();
-        using var cancel = new CancellationTokenSource();
-        var deployer = scene.Deployer(e =>
-        {
-            if (e is Waiting { Service: "web" })
-            {
-                cancel.CancelAfter(300);
-            }
-        });
-
-        var result = await deployer.DeployAsync(new DeployOptions(), cancel.Token);
+        var result = await scene.DeployInterruptedWhileWaitingForAsync("web");
 
         result.Interrupted.ShouldBeTrue();
         Outcome(result, "web").Action.ShouldBe(ServiceAction.Failed);

@@ -194,16 +194,7 @@ public sealed class RollbackTests
         scene.Server("web", "--delay 20", port)["templates"] = new JsonArray("app.conf.template");
         scene.Dir.Write("app.conf.template", "listen {port}\n");
         scene.Write();
-        using var cancel = new CancellationTokenSource();
-        var deployer = scene.Deployer(e =>
-        {
-            if (e is Waiting { Service: "web" })
-            {
-                cancel.CancelAfter(300);
-            }
-        });
-
-        var result = await deployer.DeployAsync(new DeployOptions(), cancel.Token);
+        var result = await scene.DeployInterruptedWhileWaitingForAsync("web");
 
         result.Interrupted.ShouldBeTrue();
         var outcome = Outcome(result, "web");

@@ -138,6 +138,21 @@ internal sealed class DeployScene : IAsyncDisposable, IDisposable
     public Task<DeployResult> DeployAsync(DeployOptions? options = null) =>
         Deployer().DeployAsync(options ?? new DeployOptions(), Timeout(60));
 
+    /// <summary>A deploy interrupted (as by Ctrl-C) 0.3 s after it begins to wait for <paramref name="service"/> to be ready.</summary>
+    public async Task<DeployResult> DeployInterruptedWhileWaitingForAsync(string service)
+    {
+        using var cancel = new CancellationTokenSource();
+        var deployer = Deployer(e =>
+        {
+            if (e is Waiting waiting && waiting.Service == service)
+            {
+                cancel.CancelAfter(300);
+            }
+        });
+
+        return await deployer.DeployAsync(new DeployOptions(), cancel.Token);
+    }
+
     public Task<DeployResult> StopAsync(DeployOptions? options = null) =>
         Deployer().StopAsync(options ?? new DeployOptions(), Timeout(60));
 
