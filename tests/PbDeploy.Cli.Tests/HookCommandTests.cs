@@ -94,6 +94,40 @@ public sealed class HookCommandTests
         Directory.Exists(dir.Combine("app")).ShouldBeFalse();
     }
 
+    /// <summary>
+    /// Another user who owns the hooks folder, or the folder the worktree goes in, could swap them for links between
+    /// the install and a push (read-tree would then write root's checkout wherever the link points): refused.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_hooks_folder_or_a_worktree_folder_another_user_owns_is_refused_with_nothing_written()
+    {
+        using var dir = new TempDirectory();
+        var bare = FakeBare(dir);
+        var theirs = dir.Combine("theirs");
+        Directory.CreateDirectory(theirs);
+        File.SetUnixFileMode(dir.Path, File.GetUnixFileMode(dir.Path) | UnixFileMode.OtherExecute);
+        await OtherUser.RunAsync($"true"); // nobody exists and can run
+        Chown(theirs, OtherUser.Uid);
+
+        var underTheirs = await Pbdeploy.RunAsync("hook", "install", bare, "--worktree", Path.Combine(theirs, "app"));
+        Chown(Path.Combine(bare, "hooks"), OtherUser.Uid);
+        var theirHooks = await Pbdeploy.RunAsync("hook", "install", bare, "--worktree", dir.Combine("app"));
+
+        underTheirs.ExitCode.ShouldBe(2);
+        underTheirs.Stderr.ShouldStartWith($"pbdeploy: error: --worktree {theirs}: it belongs to uid {OtherUser.Uid}");
+        Directory.Exists(Path.Combine(theirs, "app")).ShouldBeFalse();
+        theirHooks.ExitCode.ShouldBe(2);
+        theirHooks.Stderr.ShouldStartWith($"pbdeploy: error: its hooks folder {Path.Combine(bare, "hooks")}: it belongs to uid {OtherUser.Uid}");
+        Directory.GetFileSystemEntries(Path.Combine(bare, "hooks")).ShouldBeEmpty();
+        Directory.Exists(dir.Combine("app")).ShouldBeFalse();
+    }
+
+    private static void Chown(string path, int uid)
+    {
+        var result = TestProgram.RunAsync("chown", [uid.ToString(System.Globalization.CultureInfo.InvariantCulture), path], TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        result.ExitCode.ShouldBe(0, result.Stderr);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Check_renders_in_memory_writes_nothing_and_says_a_bad_template_in_one_line()
     {

@@ -77,6 +77,17 @@ internal static class HookCommand
             }
         }
 
+        // Root's hooks and root's checkouts: no other user may be able to swap the repository, its hooks folder or the
+        // worktree for a link, or put files in them (read-tree would write through a link planted there).
+        var worktreeFolder = Directory.Exists(worktree) ? worktree : Path.GetDirectoryName(worktree)!;
+        foreach (var (folder, what) in (ReadOnlySpan<(string, string)>)[(repository, "the repository"), (hooks, "its hooks folder"), (worktreeFolder, "--worktree")])
+        {
+            if (Directory.Exists(folder) && SafeFolders.Problem(folder) is { } problem)
+            {
+                throw new InputException($"{what} {folder}: {problem}; nothing was written");
+            }
+        }
+
         var tool = ToolCommand();
         Directory.CreateDirectory(hooks);
         Directory.CreateDirectory(worktree);
@@ -149,9 +160,9 @@ internal static class HookCommand
             }))
             {
                 stream.Write(new UTF8Encoding(false).GetBytes(text));
+                File.SetUnixFileMode(stream.SafeFileHandle, Executable); // whatever the umask; on the open file, never through a path
             }
 
-            File.SetUnixFileMode(temporary, Executable); // whatever the umask
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
