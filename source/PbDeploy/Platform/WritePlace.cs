@@ -14,7 +14,8 @@ internal static class WritePlace
     {
         var folder = Path.GetDirectoryName(file)!;
         var euid = NativeFile.Euid;
-        if ((LinkProblem(folder) ?? AncestorProblem(folder, Trusted())) is { } above)
+        var trusted = Trusted();
+        if ((LinkProblem(folder) ?? AncestorProblem(folder, trusted)) is { } above)
         {
             return above;
         }
@@ -22,6 +23,12 @@ internal static class WritePlace
         if (FileStat.Stat(folder) is not { } stat)
         {
             return null; // missing: the writer says so, with what to do
+        }
+
+        if (!trusted(stat.Uid))
+        {
+            // Its owner can rename or replace anything in it, whatever the mode: the file written for this user too.
+            return $"its folder {folder} belongs to uid {stat.Owner}, another user, who could replace the file; choose a folder of yours, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={stat.Owner}";
         }
 
         if (!OthersWrite(stat))

@@ -76,6 +76,26 @@ public sealed class TemplateAttackTests
         await Task.CompletedTask;
     }
 
+    /// <summary>A target folder of mode 0755 that another user owns: its owner can replace the file whatever the mode.</summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_target_in_a_folder_another_user_owns_is_refused_even_when_only_its_owner_can_write_it()
+    {
+        using var dir = new TempDirectory();
+        var theirs = dir.Combine("theirs");
+        Directory.CreateDirectory(theirs);
+        var chown = await TestProgram.RunAsync("chown", [OtherUser.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), theirs], TimeSpan.FromSeconds(10));
+        chown.ExitCode.ShouldBe(0, chown.Stderr);
+        dir.Write("app.conf.template", "listen {port}\n");
+
+        var error = Should.Throw<PbDeployException>(() => Render(dir, "app.conf.template", "theirs/app.conf"));
+
+        error.Message.ShouldBe(
+            $"{theirs}/app.conf: the target of template app.conf.template of service 'web' must not be written: its folder {theirs} belongs to uid {OtherUser.Uid}, another user, "
+            + $"who could replace the file; choose a folder of yours, or if you trust that user, set PBDEPLOY_TRUSTED_OWNERS={OtherUser.Uid} "
+            + $"({dir.Combine("pbdeploy.json")}:7:9).");
+        Directory.GetFileSystemEntries(theirs).ShouldBeEmpty();
+    }
+
     /// <summary>
     /// The folder is root's and 0755, but the folder above it is anyone's: another user renames it away and puts a
     /// link to a root folder in its place between the check and the write (the real tool lost that race in 25 tries).
