@@ -51,9 +51,9 @@ internal static partial class SettingsConverter
                 }
 
                 usesProjectDir |= ScanText(name, service, key, text, file, notes);
-                if (file is null && CommandKeys.Contains(key) && BashOnly().Match(text) is { Success: true } m)
+                if (file is null && CommandKeys.Contains(key) && BashSyntax.Find(text).FirstOrDefault() is { Construct: { } construct })
                 {
-                    bashOnly.Add($"{name}.{key} ({m.Value.Trim()})");
+                    bashOnly.Add($"{name}.{key} ({construct})");
                 }
             }
         }
@@ -614,9 +614,6 @@ internal static partial class SettingsConverter
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")]
     private static partial Regex PlainField();
-
-    [GeneratedRegex(@"(^|[;&|(]|\s)(source|shopt|declare|pushd|popd|function)\s|\[\[|<\(|>\(|&>|\|&")]
-    private static partial Regex BashOnly();
 
     /// <summary>Notes in order; the same note for several services becomes one, naming them all.</summary>
     private sealed class NoteList

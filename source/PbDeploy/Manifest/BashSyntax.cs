@@ -23,6 +23,7 @@ internal static partial class BashSyntax
         (DoubleEqualsInTest, "'==' inside [ ], which dash's [ refuses", "or use '='"),
         (AmpersandRedirect, "'&>' redirection, which sh reads as '&' (run in the background) then '>'", "or write >FILE 2>&1"),
         (PipeAmpersand, "'|&', which sh does not have", "or write 2>&1 |"),
+        (BashBuiltin, "a bash builtin that sh does not have", "or do without it (cd instead of pushd and popd, plain assignments instead of declare)"),
     ];
 
     /// <summary>True when <paramref name="shell"/> (a <c>shell</c> setting) is a POSIX sh, not bash.</summary>
@@ -163,4 +164,7 @@ internal static partial class BashSyntax
 
     [GeneratedRegex(@"(?<c>\|&)")]
     private static partial Regex PipeAmpersand();
+
+    [GeneratedRegex(CommandStart + @"(?<c>shopt|declare|pushd|popd)(?=\s|$)")]
+    private static partial Regex BashBuiltin();
 }

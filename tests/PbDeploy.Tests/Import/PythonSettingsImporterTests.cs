@@ -251,6 +251,30 @@ public sealed class PythonSettingsImporterTests
         notes.ShouldNotContain(n => n.StartsWith("pbdeploy 1.2 deployed services one after another", StringComparison.Ordinal));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("pushd app && serve", "app.start (pushd)")]
+    [InlineData("serve &> out.log", "app.start (&>)")]
+    [InlineData("mkdir -p logs/{a,b} && serve", "app.start ({a,b})")]
+    [InlineData("echo 'source x' && serve", null)]
+    [InlineData("serve # [[ later ]]", null)]
+    public async Task Import_takes_bash_only_syntax_as_the_manifest_check_does(string start, string? bashOnly)
+    {
+        using var dir = new TempDirectory();
+        var (_, notes, result) = await ImportAsync(dir, $$$"""
+            SERVICES = {"app": {"port": 8000, "start": "{{{start}}}"}}
+            """);
+
+        result.Manifest.GetService("app").Shell.ShouldBe(bashOnly is null ? "/bin/sh" : "bash");
+        if (bashOnly is null)
+        {
+            notes.ShouldNotContain(n => n.Contains("look bash-only", StringComparison.Ordinal));
+        }
+        else
+        {
+            notes.ShouldContain(n => n.Contains($"these look bash-only: {bashOnly};", StringComparison.Ordinal));
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_manifest_elsewhere_notes_that_project_dir_moves()
     {

@@ -66,6 +66,10 @@ public sealed class ShellSettingTests
     [InlineData("[ \"$APP_ENV\" == production ] && serve", "==")]
     [InlineData("serve &> out.log", "&>")]
     [InlineData("serve |& tee out.log", "|&")]
+    [InlineData("shopt -s globstar; ls **", "shopt")]
+    [InlineData("declare -x A=1 && serve", "declare")]
+    [InlineData("pushd app && make && popd", "pushd")]
+    [InlineData("cd app && popd", "popd")]
     public void Bash_only_syntax_in_a_command_run_by_bin_sh_is_a_warning_naming_the_construct(string command, string construct)
     {
         using var dir = new TempDirectory();
@@ -94,6 +98,7 @@ public sealed class ShellSettingTests
     [InlineData("awk '{print $1}' a | sort")]
     [InlineData("echo a==b; [ -n \"$x\" ]")]
     [InlineData("echo \\[\\[ x")]
+    [InlineData("echo declare pushd; serve --shopt")]
     public void Sh_syntax_and_bash_syntax_in_quotes_or_comments_is_no_warning(string command)
     {
         using var dir = new TempDirectory();
