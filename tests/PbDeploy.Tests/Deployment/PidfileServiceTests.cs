@@ -49,6 +49,36 @@ public sealed class PidfileServiceTests
         (await EventuallyAsync(() => Owner(port).State == ServiceState.Stopped)).ShouldBeTrue();
         Outcome(await scene.StopAsync(), "web", Phase.Stop).Action.ShouldBe(ServiceAction.NotRunning);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Restart_true_on_a_pidfile_service_stops_the_pid_its_pidfile_names_then_starts_a_new_one()
+    {
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        Directory.CreateDirectory(scene.Dir.Combine("run"));
+        scene.Service("web", new
+        {
+            pidfile = "run/web.pid",
+            listen = port,
+            start = $"exec {Serve} --port {{listen}} --pidfile {{project_dir}}/run/web.pid",
+            restart = true,
+            daemonizes = false,
+        });
+        var first = Outcome(await scene.DeployAsync(), "web").Pid.ShouldNotBeNull();
+
+        var restarted = Outcome(await scene.DeployAsync(), "web");
+
+        restarted.Action.ShouldBe(ServiceAction.Restarted);
+        restarted.OldPid.ShouldBe(first);
+        var second = restarted.Pid.ShouldNotBeNull();
+        second.ShouldNotBe(first);
+        IsAlive(first).ShouldBeFalse();
+        File.ReadAllText(scene.Dir.Combine("run", "web.pid")).Trim().ShouldBe(second.ToString());
+        (await EventuallyAsync(() => Owner(port).Pid == second)).ShouldBeTrue();
+        Outcome(await scene.StopAsync(), "web", Phase.Stop).OldPid.ShouldBe(second);
+        IsAlive(second).ShouldBeFalse();
+    }
+
     /// <summary>A pidfile in a folder others can write (as /tmp): another user writes the pid of one of root's processes there.</summary>
     [Fact(Timeout = 60_000)]
     public async Task A_pidfile_another_user_planted_naming_roots_process_is_refused_and_stop_signals_nothing()
