@@ -249,7 +249,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
         if (value.Kind != ManifestValueKind.Array || value.Items.Count != 2)
         {
             var got = value.Kind == ManifestValueKind.Array
-                ? string.Create(CultureInfo.InvariantCulture, $"an array of {value.Items.Count}")
+                ? string.Create(CultureInfo.InvariantCulture, $"an array of {value.Items.Count} items")
                 : ManifestJson.Describe(value);
             throw Error(value, key, $"must be two ports [A, B] (a redeploy starts the new copy on the one that is free), got {got}");
         }
