@@ -209,9 +209,9 @@ internal sealed partial class DeploySession
                 : await RestartAsync(context, dependent.Status, cancellationToken).ConfigureAwait(false);
             if (restarted.IsFailure)
             {
-                var restored = DeployText.Restored(dependent.Backup.Restore());
+                var restored = DeployText.Restored(dependent.Backup.Restore()).Replace("its templates", $"the templates of '{service.Name}'", StringComparison.Ordinal);
                 dependent.Backup = null;
-                return $"restarting '{service.Name}' to switch it failed: {restarted.Message}{(restored.Length > 0 ? $" ('{service.Name}'{restored[1..]})" : "")}";
+                return $"restarting '{service.Name}' to switch it failed: {restarted.Message}{restored}";
             }
 
             dependent.Restarted = true;

@@ -160,6 +160,48 @@ public sealed class BlueGreenTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task A_dependent_whose_restart_fails_puts_everything_back_and_the_old_copy_keeps_serving()
+    {
+        await using var scene = new DeployScene();
+        var (a, b, proxyPort) = BlueGreenScene(scene);
+        _ = scene.Service("second", new
+        {
+            port = scene.Port(),
+            start = $"exec {Serve} --port {{port}}",
+            daemonizes = false,
+            restart = "test {services.app.port} = {first_port} || { echo config test failed; exit 1; }", // as nginx -t && nginx -s reload
+            templates = new[] { "second.conf.template" },
+            depends_on = new[] { "app" },
+        });
+        scene.Variables["first_port"] = a;
+        scene.Dir.Write("second.conf.template", "upstream 127.0.0.1:{services.app.port}\n");
+        _ = scene.Write();
+        var first = Outcome(await scene.DeployAsync(), "app");
+        var proxy = Owner(proxyPort).Pid;
+
+        scene.Variables["build"] = "2";
+        _ = scene.Write();
+        var result = await scene.DeployAsync();
+
+        var outcome = Outcome(result, "app");
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.OldPid.ShouldBe(first.Pid);
+        outcome.Message.ShouldBe(
+            $"the new copy on port {b} was ready, but restarting 'second' to switch it failed: restart command failed with exit code 1: test {b} = {a} || " +
+            "{ echo config test failed; exit 1; }; the templates of 'second' were restored: second.conf; stopped the new copy, and the copy on port " +
+            $"{a} (pid {first.Pid}) still serves; 'proxy' was switched back (its templates restored and restarted again); its templates were restored: app.conf");
+        Owner(a).Pid.ShouldBe(first.Pid);
+        Served(a).ShouldBe($"pid {first.Pid} build 1");
+        Owner(b).State.ShouldBe(ServiceState.Stopped);
+        scene.Lines("proxy.conf").ShouldBe([$"upstream 127.0.0.1:{a}"]);
+        scene.Lines("second.conf").ShouldBe([$"upstream 127.0.0.1:{a}"]);
+        scene.Lines("app.conf").ShouldBe([$"listen {a}"]);
+        scene.Lines("restarts.txt").ShouldBe([$"restart {b}", $"restart {a}"], "switched, then switched back");
+        Owner(proxyPort).Pid.ShouldBe(proxy);
+        Outcome(result, "proxy").Action.ShouldBe(ServiceAction.Skipped);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task With_both_ports_held_the_later_copy_is_active_and_the_next_deploy_stops_the_leftover_first()
     {
         await using var scene = new DeployScene();
