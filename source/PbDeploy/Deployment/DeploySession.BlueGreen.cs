@@ -118,7 +118,10 @@ internal sealed partial class DeploySession
 
             switched = true;
             await DrainAsync(dependents, cancellationToken).ConfigureAwait(false);
-            var stopped = await StopRunningAsync(old, CurrentStatus(old), phase, cancellationToken).ConfigureAwait(false);
+            var left = CurrentStatus(old);
+            var stopped = left.State == ServiceState.Running
+                ? await StopRunningAsync(old, left, phase, cancellationToken).ConfigureAwait(false)
+                : Outcome(service, phase, ServiceAction.NotRunning); // it exited by itself meanwhile
             if (stopped.IsFailure)
             {
                 return stopped with

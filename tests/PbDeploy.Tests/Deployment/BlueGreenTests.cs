@@ -73,7 +73,7 @@ public sealed class BlueGreenTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task Deploying_the_app_alone_switches_a_running_proxy_not_selected()
+    public async Task Deploying_the_app_alone_switches_a_running_proxy_not_selected_and_render_sees_the_active_port()
     {
         await using var scene = new DeployScene();
         var (a, b, _) = BlueGreenScene(scene);
@@ -86,6 +86,11 @@ public sealed class BlueGreenTests
         scene.Lines("proxy.conf").ShouldBe([$"upstream 127.0.0.1:{b}"]);
         scene.Lines("restarts.txt").ShouldBe([$"restart {b}"]);
         Owner(a).State.ShouldBe(ServiceState.Stopped);
+
+        // pbdeploy render and check (and a git push's checks) see the active port too.
+        File.Delete(scene.Dir.Combine("proxy.conf"));
+        _ = TemplateRun.Render(scene.Manifest!, [scene.Manifest!.GetService("proxy")]);
+        scene.Lines("proxy.conf").ShouldBe([$"upstream 127.0.0.1:{b}"]);
     }
 
     [Fact(Timeout = 120_000)]
