@@ -13,12 +13,15 @@ public sealed class StatusCommandTests
         Directory.CreateDirectory(dir.Combine("run"));
         using var web = await TestService.StartAsync(dir, "--workers", "2");
         using var worker = await TestService.StartAsync(dir, "--pidfile", dir.Combine("run", "worker.pid"));
+        using var green = await TestService.StartAsync(dir);
         var idle = TestService.FreePort();
+        var blue = TestService.FreePort();
         var manifest = dir.Write("pbdeploy.json", $$"""
             {
               "services": {
                 "web": { "port": {{web.Port}}, "start": "true" },
                 "idle": { "port": {{idle}}, "start": "true" },
+                "app": { "ports": [{{blue}}, {{green.Port}}], "start": "true" },
                 "worker": { "pidfile": "run/worker.pid", "start": "true" }
               }
             }
@@ -32,6 +35,7 @@ public sealed class StatusCommandTests
             [
               { "name": "web", "port": {{web.Port}}, "pidfile": null, "state": "running", "pid": {{web.Pid}}, "pids": [{{string.Join(", ", web.Workers.Append(web.Pid).Order())}}] },
               { "name": "idle", "port": {{idle}}, "pidfile": null, "state": "stopped", "pid": null, "pids": [] },
+              { "name": "app", "port": {{green.Port}}, "ports": [{{blue}}, {{green.Port}}], "pidfile": null, "state": "running", "pid": {{green.Pid}}, "pids": [{{green.Pid}}] },
               { "name": "worker", "port": null, "pidfile": "run/worker.pid", "state": "running", "pid": {{worker.Pid}}, "pids": [{{worker.Pid}}] }
             ]
             """;
@@ -80,6 +84,26 @@ public sealed class StatusCommandTests
         var lines = result.Stdout.Split('\n');
         lines.ShouldContain(l => l.Contains("web") && l.Contains("running") && l.Contains(web.Pid.ToString()));
         lines.ShouldContain(l => l.Contains("db") && l.Contains("stopped"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Status_table_shows_the_active_port_of_a_blue_green_service_and_warns_of_a_leftover_copy()
+    {
+        using var dir = new TempDirectory();
+        using var blue = await TestService.StartAsync(dir);
+        using var green = await TestService.StartAsync(dir); // started later: the active copy
+        var manifest = dir.Write("pbdeploy.json", $$"""
+            { "services": { "app": { "ports": [{{blue.Port}}, {{green.Port}}], "start": "true" } } }
+            """);
+
+        var result = await Pbdeploy.RunAsync("status", "--manifest", manifest);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.Split('\n').ShouldContain(l => l.Contains("app") && l.Contains($" {green.Port} ") && l.Contains("running") && l.Contains($" {green.Pid} "));
+        result.Stdout.ShouldNotContain($" {blue.Port} ");
+        result.Stderr.ShouldContain(
+            $"app: both its ports listen: port {green.Port} (pid {green.Pid}) is the active copy, the one started later; the copy on port {blue.Port} " +
+            $"(pid {blue.Pid}) is left from an interrupted deploy, and the next deploy stops it first");
     }
 
     [Fact(Timeout = 60_000)]

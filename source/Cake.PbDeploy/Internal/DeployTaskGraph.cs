@@ -265,8 +265,12 @@ internal sealed class DeployTaskGraph
 
     private bool Quick(ICakeContext context) => _settings.Quick ?? ScriptArguments.Quick(context.Arguments);
 
-    private static string Where(ServiceDefinition service) =>
-        service.Port is { } port ? $"port {port}" : $"pidfile {service.Pidfile}";
+    private static string Where(ServiceDefinition service) => service switch
+    {
+        { Ports: { } ports } => $"ports {ports[0]} and {ports[1]}",
+        { Port: { } port } => $"port {port}",
+        _ => $"pidfile {service.Pidfile}",
+    };
 
     /// <summary>What the generated tasks of one run share: the manifest as read by the first, its deployer, the phases' runner, and the hold on the lock.</summary>
     private sealed record Session(DeployManifest Manifest, CakeDeployLog Log, Deployer Deployer, PhaseRunner Runner, IDisposable Hold) : IDisposable

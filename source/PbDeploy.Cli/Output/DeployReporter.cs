@@ -43,6 +43,15 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
                 }
 
                 break;
+            case SwitchingOver over:
+                // A step of its own in the normal view: which services move to which port.
+                if (verbosity != Verbosity.Quiet)
+                {
+                    Line(over.Service, DeployText.Event(over)!);
+                }
+
+                console.Status($"{over.Service}: {DeployText.Event(over)}");
+                break;
             case WaitingForLock:
                 // Even when quiet: it explains a wait of up to --lock-timeout.
                 Line(e.Service, DeployText.Event(e)!);

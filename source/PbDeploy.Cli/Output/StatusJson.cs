@@ -5,7 +5,8 @@ using PbDeploy.Status;
 namespace PbDeploy.Cli.Output;
 
 /// <summary>
-/// <c>status --json</c>: exactly an array of <c>{"name", "port", "pidfile", "state", "pid", "pids"}</c>, written with
+/// <c>status --json</c>: exactly an array of <c>{"name", "port", "pidfile", "state", "pid", "pids"}</c> (and
+/// <c>"ports": [A, B]</c> after <c>port</c>, the active one, for a blue-green service), written with
 /// <see cref="Utf8JsonWriter"/> (no reflection, so NativeAOT-safe).
 /// </summary>
 internal static class StatusJson
@@ -21,6 +22,17 @@ internal static class StatusJson
                 json.WriteStartObject();
                 json.WriteString("name", status.Name);
                 WriteNullable(json, "port", status.Port);
+                if (status.Ports is { } ports)
+                {
+                    json.WriteStartArray("ports");
+                    foreach (var port in ports)
+                    {
+                        json.WriteNumberValue(port);
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteString("pidfile", status.Pidfile);
                 json.WriteString("state", StateName(status.State));
                 WriteNullable(json, "pid", status.Pid);

@@ -33,3 +33,10 @@ public sealed record WaitingForLock(string LockPath, string Holder) : DeployEven
 
 /// <summary>A phase has finished for a service.</summary>
 public sealed record ServiceFinished(ServiceOutcome Outcome) : DeployEvent(Outcome.Service);
+
+/// <summary>
+/// A blue-green service's new copy is ready on <paramref name="ToPort"/>: the running services that depend on it
+/// (<paramref name="Dependents"/>) are re-rendered and restarted to point at it, then the copy on
+/// <paramref name="FromPort"/> is stopped.
+/// </summary>
+public sealed record SwitchingOver(string Service, int FromPort, int ToPort, IReadOnlyList<string> Dependents) : DeployEvent(Service);

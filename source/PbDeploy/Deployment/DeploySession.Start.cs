@@ -28,23 +28,36 @@ internal sealed partial class DeploySession
             };
         }
 
-        var context = ServiceContext.For(_manifest, service, status);
-        var prepared = TemplateWriter.Prepare(_manifest, service, context.Scope);
+        if (service.Ports is not null)
+        {
+            return await BlueGreenAsync(service, status, cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = ServiceContext.For(Current, service, status);
+        return await WithTemplatesAsync(context, () => status.State != ServiceState.Running ? StartAsync(service, cancellationToken)
+            : service.RestartsByStopAndStart ? StopAndStartAsync(service, status, cancellationToken)
+            : RestartAsync(context, status, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Renders the templates of <paramref name="service"/> (for a start: nothing runs), then runs <paramref name="act"/>;
+    /// when it fails, the templates are put back to match the service as it was (or stopped).
+    /// </summary>
+    private Task<ServiceOutcome> WithTemplatesAsync(ServiceDefinition service, Func<Task<ServiceOutcome>> act, CancellationToken cancellationToken) =>
+        WithTemplatesAsync(ServiceContext.For(Current, service, null), act, cancellationToken);
+
+    private async Task<ServiceOutcome> WithTemplatesAsync(ServiceContext context, Func<Task<ServiceOutcome>> act, CancellationToken cancellationToken)
+    {
+        var service = context.Service;
+        var prepared = TemplateWriter.Prepare(Current, service, context.Scope);
         var backup = prepared.Backup();
         ServiceOutcome outcome;
         try
         {
-            var files = prepared.Commit(backup);
-            if (files.Count > 0)
-            {
-                _raise(new TemplatesRendered(service.Name, files));
-            }
-
-            outcome = status.State != ServiceState.Running ? await StartAsync(service, cancellationToken).ConfigureAwait(false)
-                : service.RestartsByStopAndStart ? await StopAndStartAsync(service, status, cancellationToken).ConfigureAwait(false)
-                : await RestartAsync(context, status, cancellationToken).ConfigureAwait(false);
+            Rendered(service, prepared.Commit(backup));
+            outcome = await act().ConfigureAwait(false);
         }
-        catch (Exception e) when (AsFailure(service, phase, e, cancellationToken) is { } failed)
+        catch (Exception e) when (AsFailure(service, Phase.StartOrRestart, e, cancellationToken) is { } failed)
         {
             outcome = failed;
         }
@@ -59,7 +72,7 @@ internal sealed partial class DeploySession
     private async Task<ServiceOutcome> StartAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {
         const Phase phase = Phase.StartOrRestart;
-        var context = ServiceContext.For(_manifest, service, null);
+        var context = ServiceContext.For(Current, service, null);
         var command = context.Command(CommandKinds.Start)!;
         if (service.Daemonizes)
         {

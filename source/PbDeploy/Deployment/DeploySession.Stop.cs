@@ -10,6 +10,11 @@ internal sealed partial class DeploySession
     private async Task<ServiceOutcome> StopAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {
         const Phase phase = Phase.Stop;
+        if (service.Ports is not null)
+        {
+            return await StopCopiesAsync(service, cancellationToken).ConfigureAwait(false);
+        }
+
         var status = CurrentStatus(service);
         if (status.State == ServiceState.Foreign)
         {
@@ -43,7 +48,7 @@ internal sealed partial class DeploySession
         var holders = status.Pids.Select(Signals.Describe).OfType<ProcessInfo>().Where(h => h.Pid != master.Pid).Prepend(master).ToList();
         var roots = holders.Where(h => !holders.Any(p => p.Pid == h.ParentPid)).ToList();
 
-        var context = ServiceContext.For(_manifest, service, status);
+        var context = ServiceContext.For(Current, service, status);
         if (context.Command(CommandKinds.Stop) is { } command)
         {
             var result = await RunCommandAsync(context, phase, CommandKinds.Stop, command, cancellationToken).ConfigureAwait(false);

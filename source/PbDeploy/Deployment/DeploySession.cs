@@ -26,6 +26,7 @@ internal sealed partial class DeploySession : IDisposable
     private readonly ConcurrentDictionary<string, ServiceAction> _startOutcomes = new();
     private readonly List<ServiceOutcome> _outcomes = [];
     private readonly ConcurrentDictionary<string, byte> _warned;
+    private readonly ConcurrentDictionary<string, int> _active; // the active port of each blue-green service
 
     private DeploySession(
         DeployManifest manifest,
@@ -35,8 +36,10 @@ internal sealed partial class DeploySession : IDisposable
         StatusReader statusReader,
         IReadOnlyDictionary<string, ServiceStatus> initial,
         ConcurrentDictionary<string, byte> warned,
+        ConcurrentDictionary<string, int> active,
         Action<DeployEvent> raise)
     {
+        _active = active;
         _warned = warned;
         _manifest = manifest;
         Services = services;
@@ -80,16 +83,25 @@ internal sealed partial class DeploySession : IDisposable
         {
             var finder = new ProcessFinder(options.Finder);
             var reader = new StatusReader(finder);
-            var statuses = reader.Read(manifest, services);
+
+            // The blue-green services not selected are read too: {services.NAME.port} is their active port.
+            var scanned = reader.Read(manifest, [.. services, .. manifest.Services.Where(s => s.Ports is not null && !services.Contains(s))]);
+            var statuses = scanned.Take(services.Count).ToList();
             var warned = new ConcurrentDictionary<string, byte>();
             RaiseNewWarnings(statuses, warned, raise);
-
-            for (var i = 0; i < services.Count; i++)
+            var active = new ConcurrentDictionary<string, int>();
+            foreach (var status in scanned.Where(s => s.Ports is not null))
             {
-                ServiceContext.Validate(manifest, services[i], statuses[i], stop);
+                active[status.Name] = status.Port!.Value;
             }
 
-            return new DeploySession(manifest, services, deployLock, finder, reader, statuses.ToDictionary(s => s.Name), warned, raise);
+            var current = manifest.WithActivePorts(active);
+            for (var i = 0; i < services.Count; i++)
+            {
+                ServiceContext.Validate(current, services[i], statuses[i], stop);
+            }
+
+            return new DeploySession(manifest, services, deployLock, finder, reader, statuses.ToDictionary(s => s.Name), warned, active, raise);
         }
         catch
         {
@@ -316,7 +328,7 @@ internal sealed partial class DeploySession : IDisposable
             return Failed(service, phase, Foreign(status)); // it could be neither started nor restarted: prepare nothing
         }
 
-        var context = ServiceContext.For(_manifest, service, status);
+        var context = ServiceContext.For(Current, service, status);
         var commands = context.Commands(kind);
         if (commands.Count == 0)
         {

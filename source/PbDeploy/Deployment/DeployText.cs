@@ -82,6 +82,9 @@ public static class DeployText
             ? $"waiting for the deploy of {locked.Holder} to release {locked.LockPath}"
             : $"waiting for another deploy of this project ({locked.Holder}) to release {locked.LockPath}",
         DeployWarning warning => warning.Message,
+        SwitchingOver over => over.Dependents.Count == 0
+            ? $"new copy ready on port {over.ToPort}; stopping the copy on port {over.FromPort}"
+            : $"new copy ready on port {over.ToPort}; switching {string.Join(", ", over.Dependents)} to it, then stopping the copy on port {over.FromPort}",
         _ => null,
     };
 

@@ -10,6 +10,8 @@ internal sealed class ServiceContext
 {
     private ServiceContext(DeployManifest manifest, ServiceDefinition service, ServiceStatus? status)
     {
+        // A blue-green service's commands run for one copy: {port} and PORT are the port of the copy found running.
+        service = service.Ports is not null && status?.Port is { } port ? service.OnPort(port) : service;
         Service = service;
         Status = status;
         Scope = VariableScope.ForService(manifest, service, status?.ForTemplates());

@@ -20,8 +20,9 @@ public static class TemplateCheck
         ArgumentNullException.ThrowIfNull(services);
         Platform.PlatformCheck.ThrowIfUnsupported();
         var withTemplates = services.Where(s => s.Templates.Count > 0).ToList();
-        var statuses = (statusReader ?? new StatusReader()).Read(manifest, withTemplates);
+        var statuses = ActivePorts.Read(ref manifest, withTemplates, statusReader ?? new StatusReader());
         return withTemplates
+            .Select((service, i) => ActivePorts.Copy(service, statuses[i]))
             .Select((service, i) => TemplateWriter.Prepare(manifest, service, VariableScope.ForService(manifest, service, statuses[i].ForTemplates())))
             .Sum(prepared => prepared.Service.Templates.Count);
     }

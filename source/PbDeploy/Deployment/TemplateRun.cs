@@ -24,8 +24,9 @@ public static class TemplateRun
         ArgumentNullException.ThrowIfNull(services);
         Platform.PlatformCheck.ThrowIfUnsupported();
         var withTemplates = services.Where(s => s.Templates.Count > 0).ToList();
-        var statuses = (statusReader ?? new StatusReader()).Read(manifest, withTemplates);
+        var statuses = ActivePorts.Read(ref manifest, withTemplates, statusReader ?? new StatusReader());
         var prepared = withTemplates
+            .Select((service, i) => ActivePorts.Copy(service, statuses[i]))
             .Select((service, i) => TemplateWriter.Prepare(manifest, service, VariableScope.ForService(manifest, service, statuses[i].ForTemplates())))
             .ToList();
         return [.. prepared.Select(p => new ServiceRender(p.Service.Name, p.Commit()))];

@@ -69,4 +69,16 @@ public sealed record DeployManifest
 
         return Services.Where(s => selected.Contains(s.Name)).ToList();
     }
+
+    /// <summary>
+    /// This manifest with each blue-green service's <see cref="ServiceDefinition.Port"/> set to its active port (what
+    /// <c>{services.NAME.port}</c> renders to); services not in <paramref name="active"/> keep theirs.
+    /// </summary>
+    internal DeployManifest WithActivePorts(IReadOnlyDictionary<string, int> active) =>
+        active.Count == 0 || !Services.Any(s => s.Ports is not null && active.TryGetValue(s.Name, out var port) && port != s.Port)
+            ? this
+            : this with
+            {
+                Services = [.. Services.Select(s => s.Ports is not null && active.TryGetValue(s.Name, out var port) ? s with { Port = port } : s)],
+            };
 }

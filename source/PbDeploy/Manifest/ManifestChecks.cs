@@ -5,8 +5,7 @@ internal static class ManifestChecks
 {
     public static void Check(IReadOnlyList<ServiceDefinition> services)
     {
-        CheckUnique(services, "port", s => s.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            (value, other) => $"port {value} is also the port of service '{other}'; give each service its own port");
+        CheckPorts(services);
         CheckUnique(services, "pidfile", s => s.Pidfile?.Text,
             (value, other) => $"{ManifestJson.Quote(value)} is also the pidfile of service '{other}'; give each service its own pidfile");
         CheckTemplateTargets(services);
@@ -37,6 +36,42 @@ internal static class ManifestChecks
             }
 
             owners[value] = service;
+        }
+    }
+
+    /// <summary>Each port belongs to one service: a blue-green service's two ports count as its own.</summary>
+    private static void CheckPorts(IReadOnlyList<ServiceDefinition> services)
+    {
+        var owners = new Dictionary<int, (ServiceDefinition Service, ManifestValue Token)>();
+        foreach (var service in services)
+        {
+            foreach (var (port, setting, token) in PortTokens(service))
+            {
+                if (owners.TryGetValue(port, out var other))
+                {
+                    throw new ManifestException(
+                        token.Location,
+                        $"services.{service.Name}.{setting}: port {port} is also the port of service '{other.Service.Name}'; give each service its own port (line {other.Token.Location.Line})");
+                }
+
+                owners[port] = (service, token);
+            }
+        }
+    }
+
+    private static IEnumerable<(int Port, string Setting, ManifestValue Token)> PortTokens(ServiceDefinition service)
+    {
+        if (service.Ports is { } ports)
+        {
+            var array = service.Values["ports"]!;
+            for (var i = 0; i < ports.Count; i++)
+            {
+                yield return (ports[i], string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ports[{i}]"), array.Items[i]);
+            }
+        }
+        else if (service.Port is { } port)
+        {
+            yield return (port, "port", service.Values["port"]!);
         }
     }
 

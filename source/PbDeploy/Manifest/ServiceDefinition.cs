@@ -10,8 +10,17 @@ public sealed record ServiceDefinition
     /// <summary>The service's key in <c>services</c>.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The TCP port the service listens on (1-65535), or null for a pidfile service.</summary>
+    /// <summary>
+    /// The TCP port the service listens on (1-65535), or null for a pidfile service. For a blue-green service (see
+    /// <see cref="Ports"/>), the first of its ports: where a first deploy starts it.
+    /// </summary>
     public int? Port { get; init; }
+
+    /// <summary>
+    /// The two ports of a blue-green service (<c>"ports": [A, B]</c>), or null: a redeploy starts the new copy on the
+    /// port that is free, switches the services that depend on it over, then stops the old copy.
+    /// </summary>
+    public IReadOnlyList<int>? Ports { get; init; }
 
     /// <summary>The pidfile (a template, relative to the project dir), or null for a port service.</summary>
     public TemplateString? Pidfile { get; init; }
@@ -28,8 +37,14 @@ public sealed record ServiceDefinition
     /// </summary>
     public bool RestartsByStopAndStart { get; init; }
 
-    /// <summary>True when a running service is left alone on a deploy: it has neither a restart command nor <c>"restart": true</c>.</summary>
-    public bool LeftRunning => Restart is null && !RestartsByStopAndStart;
+    /// <summary>
+    /// True when a running service is left alone on a deploy: it has neither a restart command nor <c>"restart": true</c>,
+    /// nor <see cref="Ports"/> (a blue-green service is replaced on every deploy).
+    /// </summary>
+    public bool LeftRunning => Restart is null && !RestartsByStopAndStart && Ports is null;
+
+    /// <summary>One copy of a blue-green service: the service on <paramref name="port"/> alone, as a port service.</summary>
+    internal ServiceDefinition OnPort(int port) => this with { Port = port, Ports = null };
 
     /// <summary>How long a <c>before</c>, <c>after</c>, <c>restart</c> or <c>stop</c> command may run before its process group is stopped (default 10 min).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);

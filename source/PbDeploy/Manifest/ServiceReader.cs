@@ -11,7 +11,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
     /// <summary>The service settings; any other key of a service is a template variable.</summary>
     public static readonly IReadOnlyList<string> Settings =
     [
-        "port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
+        "port", "ports", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
         "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout", "shell",
     ];
 
@@ -34,6 +34,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
         }
 
         int? port = null;
+        IReadOnlyList<int>? ports = null;
         TemplateString? pidfile = null, start = null, restart = null, stop = null, cwd = null, log = null;
         IReadOnlyList<TemplateString> before = [], after = [];
         IReadOnlyList<string> dependsOn = [];
@@ -57,6 +58,9 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
             {
                 case "port":
                     port = ReadPort(value, key);
+                    break;
+                case "ports":
+                    ports = ReadPorts(value, key);
                     break;
                 case "pidfile":
                     pidfile = ReadString(value, key);
@@ -117,6 +121,12 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
             throw Error(service, path, "'start' is required: the command that starts the service");
         }
 
+        if (ports is not null)
+        {
+            CheckBlueGreen(values, path, port, pidfile, restart is not null || restartsByStopAndStart);
+            port = ports[0];
+        }
+
         if (port is null && pidfile is null)
         {
             throw Error(service, path, "give 'port' (the TCP port the service listens on) or 'pidfile' (a file that holds its pid)");
@@ -134,6 +144,7 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
         {
             Name = name,
             Port = port,
+            Ports = ports,
             Pidfile = pidfile,
             Start = start,
             Restart = restart,
@@ -230,6 +241,46 @@ internal sealed class ServiceReader(List<ManifestWarning> warnings, string shell
         }
 
         throw Error(value, key, $"{Expected}, got {ManifestJson.Describe(value)}");
+    }
+
+    /// <summary><c>ports</c>: exactly two different ports, <c>[A, B]</c>.</summary>
+    private static int[] ReadPorts(ManifestValue value, string key)
+    {
+        if (value.Kind != ManifestValueKind.Array || value.Items.Count != 2)
+        {
+            var got = value.Kind == ManifestValueKind.Array
+                ? string.Create(CultureInfo.InvariantCulture, $"an array of {value.Items.Count} items")
+                : ManifestJson.Describe(value);
+            throw Error(value, key, $"must be two ports [A, B] (a redeploy starts the new copy on the one that is free), got {got}");
+        }
+
+        var first = ReadPort(value.Items[0], key + "[0]");
+        var second = ReadPort(value.Items[1], key + "[1]");
+        if (first == second)
+        {
+            throw Error(value.Items[1], key + "[1]", string.Create(CultureInfo.InvariantCulture, $"names port {first} twice; give two different ports"));
+        }
+
+        return [first, second];
+    }
+
+    /// <summary>A blue-green service has its two ports, and neither <c>port</c>, <c>pidfile</c> nor <c>restart</c>.</summary>
+    private static void CheckBlueGreen(ManifestValue values, string path, int? port, TemplateString? pidfile, bool restarts)
+    {
+        if (port is not null)
+        {
+            throw Error(values["port"]!, path + ".port", "give either 'port' or 'ports', not both; 'ports' [A, B] makes a blue-green service, 'port' a service replaced in place");
+        }
+
+        if (pidfile is not null)
+        {
+            throw Error(values["pidfile"]!, path + ".pidfile", "give either 'ports' or 'pidfile', not both; a blue-green service is found by its two ports");
+        }
+
+        if (restarts)
+        {
+            throw Error(values["restart"]!, path + ".restart", "a service with 'ports' is always replaced by a new copy on its other port; remove 'restart'");
+        }
     }
 
     private static TemplateString ReadString(ManifestValue value, string key)

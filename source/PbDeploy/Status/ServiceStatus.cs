@@ -10,8 +10,17 @@ public sealed record ServiceStatus
     /// <summary>The service's name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The service's port, or null for a pidfile service.</summary>
+    /// <summary>The service's port, or null for a pidfile service; for a blue-green service, its active port (see <see cref="Ports"/>).</summary>
     public int? Port { get; init; }
+
+    /// <summary>
+    /// The two ports of a blue-green service, or null. The active one (<see cref="Port"/>) is the port held by a process
+    /// pbdeploy may take; when both are, the copy started later; when neither is, the first.
+    /// </summary>
+    public IReadOnlyList<int>? Ports { get; init; }
+
+    /// <summary>For a blue-green service whose two ports are both held by its copies: the copy on the other port, left by an interrupted deploy.</summary>
+    internal ServiceStatus? Leftover { get; init; }
 
     /// <summary>The service's pidfile as written in the manifest, or null for a port service.</summary>
     public string? Pidfile { get; init; }

@@ -19,11 +19,14 @@ public sealed class StatusReader
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(services);
         var pidfiles = services.Where(s => s.Port is null).ToDictionary(s => s.Name, s => PidfilePath(manifest, s));
-        var owners = _finder.FindPortOwners([.. services.Where(s => s.Port is not null).Select(s => s.Port!.Value)]);
+        var owners = _finder.FindPortOwners([.. services.SelectMany(s => s.Ports ?? (s.Port is { } port ? [port] : []))]);
 
-        return [.. services.Select(service => service.Port is { } port
-            ? FromPort(service, owners[port])
-            : FromPidfile(service, PidfileProbe.Read(pidfiles[service.Name])))];
+        return [.. services.Select(service => service switch
+        {
+            { Ports: { } ports } => FromPorts(service, ports, owners),
+            { Port: { } port } => FromPort(service, owners[port]),
+            _ => FromPidfile(service, PidfileProbe.Read(pidfiles[service.Name])),
+        })];
     }
 
     /// <summary>The pidfile's full path: rendered with the service's variables (no <c>pid</c>), relative to the project dir.</summary>
@@ -35,6 +38,43 @@ public sealed class StatusReader
             ?? throw new ArgumentException($"service '{service.Name}' has no pidfile", nameof(service));
         return Path.GetFullPath(rendered, manifest.ProjectDir);
     }
+
+    /// <summary>
+    /// A blue-green service: the copy on the port held by a process pbdeploy may take, the later one when both are (the
+    /// other is a leftover, noted), else the first port's status (where a first deploy starts it).
+    /// </summary>
+    private static ServiceStatus FromPorts(ServiceDefinition service, IReadOnlyList<int> ports, IReadOnlyDictionary<int, PortOwner> owners)
+    {
+        var copies = ports.Select(port => FromPort(service.OnPort(port), owners[port])).ToList();
+        var running = copies.Where(c => c.State == ServiceState.Running).OrderBy(c => StartTicks(c.Pid!.Value)).ToList();
+        ServiceStatus? leftover = null;
+        string? note = null;
+        ServiceStatus active;
+        if (running.Count == 2)
+        {
+            (leftover, active) = (running[0], running[1]);
+            note = $"both its ports listen: port {active.Port} (pid {active.Pid}) is the active copy, the one started later; the copy on port {leftover.Port} " +
+                $"(pid {leftover.Pid}) is left from an interrupted deploy, and the next deploy stops it first";
+        }
+        else
+        {
+            active = running.Count == 1 ? running[0] : copies[0];
+            if (copies.FirstOrDefault(c => c != active && c.State == ServiceState.Foreign) is { } taken)
+            {
+                note = $"its other port {taken.Port} is in use by a process pbdeploy may not take ({taken.Note}): a deploy cannot start a new copy there until it is free";
+            }
+        }
+
+        return active with
+        {
+            Ports = ports,
+            Leftover = leftover,
+            Note = active.Note is null ? note : note is null ? active.Note : $"{active.Note}; {note}",
+        };
+    }
+
+    /// <summary>When a process started (0 when it is gone: it counts as the older).</summary>
+    private static ulong StartTicks(int pid) => Signals.Describe(pid)?.StartTicks ?? 0;
 
     private static ServiceStatus FromPort(ServiceDefinition service, PortOwner owner)
     {

@@ -378,7 +378,7 @@ public sealed class ManifestLoaderTests
     public void ServiceSettings_lists_every_setting()
     {
         ManifestLoader.ServiceSettings.ShouldBe(
-            ["port", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
+            ["port", "ports", "pidfile", "start", "restart", "stop", "cwd", "log", "before", "after", "daemonizes", "templates",
              "env", "depends_on", "start_timeout", "stop_timeout", "command_timeout", "shell"],
             ignoreOrder: true);
     }

@@ -9,7 +9,7 @@ public sealed class ManifestWarningTests
     [Theory]
     [InlineData("daemonize", "daemonizes")]
     [InlineData("Port", "port")]
-    [InlineData("ports", "port")]
+    [InlineData("prot", "port")]
     [InlineData("pid_file", "pidfile")]
     [InlineData("dependson", "depends_on")]
     [InlineData("depend_on", "depends_on")]

@@ -15,7 +15,9 @@ internal static class EdgeCases
         // JSON Schema counts a number with a zero fraction as an integer; the loader wants an integer written as one.
         "web.port = 8080.0", "web.port = 1e3", "web.port = 1E3",
         // Unique across services.
-        "web.port = 18081", "web.pidfile = \"run/other.pid\" (no port)",
+        "web.port = 18081", "web.ports = [18090, 18081] (no port)",
+        // As for port: an integer written as one.
+        "web.ports = [18090.0, 18091] (no port)", "web.pidfile = \"run/other.pid\" (no port)",
         // depends_on names an existing service other than itself, without cycles.
         "web.depends_on = \"missing\"", "web.depends_on = \"web\"", "web.depends_on = [\"missing\"]", "web.depends_on = [\"other\", \"web\"]",
         "cycle: other.depends_on = web",
@@ -190,6 +192,21 @@ internal static class EdgeCases
         foreach (var name in (string[])["web", "celery-worker", "_x", "db_2", "-web", "1web", "a.b", "", "a b", "Web", "x-"])
         {
             yield return Case($"service name {name}", $"{{\"services\": {{\"{name}\": {{\"port\": 8080, \"start\": \"x\"}}}}}}");
+        }
+
+        // ports: two different ports, instead of port and pidfile, and no restart.
+        foreach (var value in (string[])["[18090, 18091]", "[18090]", "[18090, 18091, 18092]", "[18090, 18090]", "[0, 18091]", "[18090, 65536]",
+            "[\"18090\", 18091]", "[18090, null]", "18090", "[]", "null", "[18090.0, 18091]", "[18090, 18081]"])
+        {
+            yield return Case($"web.ports = {value} (no port)", Manifest(web: Settings(("start", "\"x\""), ("ports", value))));
+        }
+
+        yield return Case("web: port and ports", Manifest(web: Settings(("start", "\"x\""), ("port", "18080"), ("ports", "[18090, 18091]"))));
+        yield return Case("web: ports and pidfile", Manifest(web: Settings(("start", "\"x\""), ("pidfile", "\"run/web.pid\""), ("ports", "[18090, 18091]"))));
+        yield return Case("web: ports and port null", Manifest(web: Settings(("start", "\"x\""), ("port", "null"), ("ports", "[18090, 18091]"))));
+        foreach (var restart in (string[])["\"kill {pid}\"", "true", "false", "null"])
+        {
+            yield return Case($"web: ports and restart {restart}", Manifest(web: Settings(("start", "\"x\""), ("ports", "[18090, 18091]"), ("restart", restart))));
         }
 
         foreach (var value in (string[])["null", "\"x\"", "[]", "1", "{}"])

@@ -169,7 +169,7 @@ public sealed partial class SchemaTests
             "type-cwd-bool", "type-daemonizes-string", "type-depends-on-number", "type-env-array", "type-env-null-value",
             "type-manifest-array", "type-port-float", "type-port-string", "type-service-string", "type-services-array",
             "type-start-number", "type-templates-number", "type-variables-string", "unknown-top-level-key",
-            "duplicate-depends-on",
+            "duplicate-depends-on", "ports-and-pidfile", "ports-and-port", "ports-same-twice", "ports-three", "ports-with-restart",
         ];
 
         var folder = Path.Combine(RepositoryRoot, "tests", "PbDeploy.Cli.Tests", "BadInput");
