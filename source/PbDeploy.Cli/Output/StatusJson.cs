@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PbDeploy.Hosts;
 using PbDeploy.Processes;
 using PbDeploy.Status;
 
@@ -10,15 +11,45 @@ namespace PbDeploy.Cli.Output;
 /// </summary>
 internal static class StatusJson
 {
-    public static void Write(TextWriter output, IReadOnlyList<ServiceStatus> statuses)
+    public static void Write(TextWriter output, IReadOnlyList<ServiceStatus> statuses) =>
+        Write(output, statuses.Select(s => (default(string), s)), []);
+
+    /// <summary>
+    /// Over hosts: the same rows, each with <c>"host"</c> first; a host that could not say is one row
+    /// <c>{"host", "name": null, ..., "state": "unreachable" or "error", "error": "..."}</c>.
+    /// </summary>
+    public static void WriteHosts(TextWriter output, IReadOnlyList<HostStatus> hosts) =>
+        Write(output, hosts.SelectMany(h => h.Services.Select(s => ((string?)h.Host, s))), hosts.Where(h => h.Error is not null).ToList());
+
+    private static void Write(TextWriter output, IEnumerable<(string? Host, ServiceStatus Status)> rows, IReadOnlyList<HostStatus> failedHosts)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            foreach (var status in statuses)
+            foreach (var failed in failedHosts)
             {
                 json.WriteStartObject();
+                json.WriteString("host", failed.Host);
+                json.WriteNull("name");
+                json.WriteNull("port");
+                json.WriteNull("pidfile");
+                json.WriteString("state", failed.Unreachable ? "unreachable" : "error");
+                json.WriteNull("pid");
+                json.WriteStartArray("pids");
+                json.WriteEndArray();
+                json.WriteString("error", failed.Error);
+                json.WriteEndObject();
+            }
+
+            foreach (var (host, status) in rows)
+            {
+                json.WriteStartObject();
+                if (host is not null)
+                {
+                    json.WriteString("host", host);
+                }
+
                 json.WriteString("name", status.Name);
                 WriteNullable(json, "port", status.Port);
                 json.WriteString("pidfile", status.Pidfile);
