@@ -39,6 +39,9 @@ public sealed class SshHosts : IAsyncLifetime
     /// <summary>Fails the test, with the line that says what to install, where the hosts could not be made (CI=true).</summary>
     public void EnsureReady() => Missing.ShouldBeNull();
 
+    /// <summary>True where the hosts could not be made.</summary>
+    public static bool Unavailable => Missing is not null;
+
     public async Task InitializeAsync()
     {
         if (Missing is not null)
