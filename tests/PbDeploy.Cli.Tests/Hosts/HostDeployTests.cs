@@ -108,6 +108,45 @@ public sealed class HostDeployTests : IDisposable
     }
 
     [HostsFact(Timeout = 120_000)]
+    public async Task A_rolling_deploy_waits_between_batches_and_deploys_each_host_in_turn()
+    {
+        _hosts.EnsureReady();
+        var manifest = Project(("web1", "web1"), ("web2", "web2"));
+        Edit(manifest, json => json["rollout"] = new JsonObject { ["batch"] = 1, ["wait"] = 1 });
+
+        var clock = Stopwatch.StartNew();
+        var deploy = await Pbdeploy.RunAsync("--manifest", manifest);
+
+        deploy.ExitCode.ShouldBe(0, deploy.Stdout + deploy.Stderr);
+        clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(1));
+        var lines = deploy.Stdout.Split('\n');
+        var web1Done = Array.IndexOf(lines, "web1: done");
+        var waiting = Array.IndexOf(lines, "rollout: waiting 1.0 s before web2");
+        var web2Begins = Array.FindIndex(lines, l => l.StartsWith("web2: ", StringComparison.Ordinal));
+        web1Done.ShouldBeGreaterThan(0, deploy.Stdout);
+        waiting.ShouldBeGreaterThan(web1Done, deploy.Stdout);
+        web2Begins.ShouldBeGreaterThan(waiting, deploy.Stdout);
+        (await _hosts.ListensAsync("web2", _port)).ShouldBeTrue();
+
+        (await Pbdeploy.RunAsync("stop", "--manifest", manifest)).ExitCode.ShouldBe(0);
+    }
+
+    [HostsFact(Timeout = 120_000)]
+    public async Task A_host_without_pbdeploy_fails_with_the_remote_shells_line()
+    {
+        _hosts.EnsureReady();
+        var manifest = Project(("web1", "web1"));
+        Edit(manifest, json => json["hosts"]!["web1"]!["pbdeploy"] = "/nowhere/pbdeploy");
+
+        var deploy = await Pbdeploy.RunAsync("--manifest", manifest);
+
+        deploy.ExitCode.ShouldBe(1);
+        deploy.Stdout.ShouldMatch(@"\| web1 +\| failed +\|");
+        deploy.Stdout.ShouldContain("/nowhere/pbdeploy");
+        deploy.Stderr.ShouldContain("failed: web1");
+    }
+
+    [HostsFact(Timeout = 120_000)]
     public async Task An_unreachable_host_is_a_row_that_says_so_and_the_others_still_deploy()
     {
         _hosts.EnsureReady();
