@@ -24,6 +24,11 @@ test_needs=(
     "gcc gcc the tests check every libc constant against the C headers"
     "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ... and against arm64's"
     "/usr/aarch64-linux-gnu/include/fcntl.h libc6-dev-arm64-cross ... whose headers come apart from the compiler"
+    "/usr/sbin/sshd openssh-server the host tests run an sshd per network namespace"
+    "ssh openssh-client ... reach it with ssh"
+    "nc netcat-openbsd ... through a ProxyCommand that enters the namespace"
+    "rsync rsync ... and copy the project to each host (--sync)"
+    "ip iproute2 ... whose namespaces ip netns makes"
 )
 aot_needs=(
     "objcopy binutils NativeAOT strips symbols with it"

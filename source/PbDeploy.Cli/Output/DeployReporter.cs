@@ -10,7 +10,8 @@ namespace PbDeploy.Cli.Output;
 /// line. <see cref="Verbosity.Quiet"/> keeps only the failures; <see cref="Verbosity.Verbose"/> adds every command,
 /// each wait and a table of every step. Plain text when stdout is not a terminal.
 /// </summary>
-internal sealed class DeployReporter(CliConsole console, DeployManifest manifest, Verbosity verbosity)
+/// <remarks>With a <c>host</c>, every line starts with the host's name (a deploy over hosts has one reporter per host).</remarks>
+internal sealed class DeployReporter(CliConsole console, DeployManifest manifest, Verbosity verbosity, string? host = null)
 {
     private readonly HashSet<string> _failed = [];
     private bool Verbose => verbosity == Verbosity.Verbose;
@@ -57,7 +58,7 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
                 Line(e.Service, DeployText.Event(e)!);
                 break;
             case DeployWarning warning:
-                console.Warning(warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}");
+                console.Warning(Prefix + (warning.Service is null ? warning.Message : $"{warning.Service}: {warning.Message}"));
                 break;
             case ServiceFinished finished when Shows(finished.Outcome):
                 Finished(finished.Outcome);
@@ -104,7 +105,7 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
     }
 
     /// <summary>The outcomes worth a row: each service's first failure or skip only, and no step the service does not have.</summary>
-    private IEnumerable<ServiceOutcome> Visible(IEnumerable<ServiceOutcome> outcomes)
+    public IEnumerable<ServiceOutcome> Visible(IEnumerable<ServiceOutcome> outcomes)
     {
         var failed = new HashSet<string>();
         return outcomes.Where(o => Exists(o) && (!o.IsFailure || failed.Add(o.Service)));
@@ -135,7 +136,7 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
             Line(e.Service, text);
         }
 
-        console.Status(e.Service is null ? text : $"{e.Service}: {text}");
+        console.Status(Prefix + (e.Service is null ? text : $"{e.Service}: {text}"));
     }
 
     private void Table(List<ServiceOutcome> outcomes)
@@ -166,20 +167,22 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
         {
             foreach (var line in output.Split('\n'))
             {
-                console.Line("    ", new Styled(line, TextStyle.Grey));
+                console.Line(Prefix, "    ", new Styled(line, TextStyle.Grey));
             }
         }
     }
+
+    private string Prefix => host is null ? "" : host + ": ";
 
     private void Line(string? service, Styled text)
     {
         if (service is null)
         {
-            console.Line(text);
+            console.Line(Prefix, text);
         }
         else
         {
-            console.Line(new Styled(service, TextStyle.Bold), ": ", text);
+            console.Line(Prefix, new Styled(service, TextStyle.Bold), ": ", text);
         }
     }
 

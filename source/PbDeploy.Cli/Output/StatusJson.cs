@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PbDeploy.Hosts;
 using PbDeploy.Processes;
 using PbDeploy.Status;
 
@@ -11,15 +12,46 @@ namespace PbDeploy.Cli.Output;
 /// </summary>
 internal static class StatusJson
 {
-    public static void Write(TextWriter output, IReadOnlyList<ServiceStatus> statuses)
+    public static void Write(TextWriter output, IReadOnlyList<ServiceStatus> statuses) =>
+        Write(output, statuses.Select(s => (default(string), (ServiceStatus?)s, default(HostStatus))));
+
+    /// <summary>
+    /// Over hosts: the same rows, each with <c>"host"</c> first; a host that could not say is one row
+    /// <c>{"host", "name": null, ..., "state": "unreachable" or "error", "error": "..."}</c>.
+    /// </summary>
+    public static void WriteHosts(TextWriter output, IReadOnlyList<HostStatus> hosts) =>
+        Write(output, hosts.SelectMany(h => h.Error is null
+            ? h.Services.Select(s => ((string?)h.Host, (ServiceStatus?)s, (HostStatus?)null))
+            : [((string?)h.Host, (ServiceStatus?)null, (HostStatus?)h)]));
+
+    private static void Write(TextWriter output, IEnumerable<(string? Host, ServiceStatus? Status, HostStatus? Failed)> rows)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            foreach (var status in statuses)
+            foreach (var (host, status, failed) in rows)
             {
                 json.WriteStartObject();
+                if (host is not null)
+                {
+                    json.WriteString("host", host);
+                }
+
+                if (status is null)
+                {
+                    json.WriteNull("name");
+                    json.WriteNull("port");
+                    json.WriteNull("pidfile");
+                    json.WriteString("state", failed!.Unreachable ? "unreachable" : "error");
+                    json.WriteNull("pid");
+                    json.WriteStartArray("pids");
+                    json.WriteEndArray();
+                    json.WriteString("error", failed.Error);
+                    json.WriteEndObject();
+                    continue;
+                }
+
                 json.WriteString("name", status.Name);
                 WriteNullable(json, "port", status.Port);
                 if (status.Ports is { } ports)

@@ -1,3 +1,4 @@
+using PbDeploy.Hosts;
 using PbDeploy.Processes;
 using PbDeploy.Status;
 
@@ -17,6 +18,33 @@ internal static class StatusTable
                 State(status.State),
                 status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                 status.Pids.Count > 0 ? string.Join(' ', status.Pids) : "-");
+        }
+
+        console.Table(table);
+    }
+
+    /// <summary>Over hosts: a host column first; a host that could not say is one row with its state (unreachable, error).</summary>
+    public static void WriteHosts(CliConsole console, IReadOnlyList<HostStatus> hosts)
+    {
+        var table = new TextTable("host", "service", "port / pidfile", "state", "pid", "pids");
+        foreach (var host in hosts)
+        {
+            if (host.Error is not null)
+            {
+                _ = table.AddRow(host.Host, "-", "-", new Styled(host.Unreachable ? "unreachable" : "error", TextStyle.Red), "-", "-");
+                continue;
+            }
+
+            foreach (var status in host.Services)
+            {
+                _ = table.AddRow(
+                    host.Host,
+                    status.Name,
+                    status.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? status.Pidfile ?? "",
+                    State(status.State),
+                    status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    status.Pids.Count > 0 ? string.Join(' ', status.Pids) : "-");
+            }
         }
 
         console.Table(table);

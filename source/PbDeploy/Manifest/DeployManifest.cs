@@ -18,6 +18,12 @@ public sealed record DeployManifest
     /// <summary>The services, in manifest order.</summary>
     public required IReadOnlyList<ServiceDefinition> Services { get; init; }
 
+    /// <summary>The manifest's <c>hosts</c>, in manifest order; empty when it has none (a deploy on this machine only).</summary>
+    public IReadOnlyList<HostDefinition> Hosts { get; init; } = [];
+
+    /// <summary>The manifest's <c>rollout</c>: how a deploy goes over the hosts.</summary>
+    public RolloutSettings Rollout { get; init; } = new();
+
     /// <summary>Near misses and other things worth a look; loading went on.</summary>
     public IReadOnlyList<ManifestWarning> Warnings { get; init; } = [];
 

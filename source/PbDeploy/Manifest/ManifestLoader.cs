@@ -6,7 +6,7 @@ public static class ManifestLoader
     /// <summary>The manifest's file name.</summary>
     public const string FileName = "pbdeploy.json";
 
-    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "shell", "services"];
+    private static readonly string[] TopLevelKeys = ["$schema", "variables", "env", "shell", "services", "hosts", "rollout"];
 
     /// <summary>The settings a service may have; any other key of a service is a template variable.</summary>
     public static IReadOnlyList<string> ServiceSettings => ServiceReader.Settings;
@@ -76,6 +76,8 @@ public static class ManifestLoader
         string? shell = null;
         Dictionary<string, string>? env = null;
         ManifestProperty? services = null;
+        List<HostDefinition> hosts = [];
+        RolloutSettings? rollout = null;
         foreach (var property in root.Properties)
         {
             switch (property.Name)
@@ -95,6 +97,12 @@ public static class ManifestLoader
                     break;
                 case "services":
                     services = property;
+                    break;
+                case "hosts":
+                    hosts = HostReader.ReadHosts(property.Value);
+                    break;
+                case "rollout":
+                    rollout = HostReader.ReadRollout(property.Value);
                     break;
                 default:
                     throw UnknownTopLevelKey(property);
@@ -146,6 +154,8 @@ public static class ManifestLoader
             Variables = variables ?? ManifestValue.FromProperties([], root.Location),
             Env = env ?? new Dictionary<string, string>(),
             Services = definitions,
+            Hosts = hosts,
+            Rollout = rollout ?? new RolloutSettings(),
             Warnings = warnings,
         };
     }

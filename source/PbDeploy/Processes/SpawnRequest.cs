@@ -26,4 +26,7 @@ internal sealed record SpawnRequest(
 
     /// <summary>An open file (close-on-exec, above 2) for stderr alone; -1 (the default): stderr goes with stdout.</summary>
     public int ErrorFd { get; init; } = -1;
+
+    /// <summary>An open file or pipe end (close-on-exec, above 2) for stdin; -1 (the default): <c>/dev/null</c>.</summary>
+    public int InputFd { get; init; } = -1;
 }

@@ -66,7 +66,12 @@ internal static unsafe class Spawner
                 _ = Libc.posix_spawnattr_setpgroup(attr, 0);
             }
 
-            Check(Libc.posix_spawn_file_actions_addopen(actions, 0, Utf8("/dev/null"), Libc.O_RDONLY, 0), request, "open /dev/null");
+            Check(
+                request.InputFd >= 0
+                    ? Libc.posix_spawn_file_actions_adddup2(actions, request.InputFd, 0)
+                    : Libc.posix_spawn_file_actions_addopen(actions, 0, Utf8("/dev/null"), Libc.O_RDONLY, 0),
+                request,
+                "open stdin");
             Check(Libc.posix_spawn_file_actions_adddup2(actions, request.OutputFd, 1), request, "dup2 output");
             Check(Libc.posix_spawn_file_actions_adddup2(actions, request.ErrorFd >= 0 ? request.ErrorFd : 1, 2), request, "dup2 error");
             Check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), request, "closefrom");

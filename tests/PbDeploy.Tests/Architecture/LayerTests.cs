@@ -20,6 +20,7 @@ public sealed partial class LayerTests
         ["Status"] = ["Manifest", "Templating", "Processes", "Platform"],
         ["Import"] = ["Manifest", "Processes", "Platform"],
         ["Deployment"] = ["Manifest", "Templating", "Status", "Processes", "Platform"],
+        ["Hosts"] = ["Deployment", "Manifest", "Status", "Processes", "Platform"],
     };
 
     [Fact]

@@ -135,13 +135,13 @@ public sealed class ManifestErrorTests
         {
           "service": { "web": { "port": 80, "start": "s" } }
         }
-        """, 2, 3, "unknown key 'service'; did you mean 'services'? The top-level keys are $schema, variables, env, shell, services")]
+        """, 2, 3, "unknown key 'service'; did you mean 'services'? The top-level keys are $schema, variables, env, shell, services, hosts, rollout")]
     [InlineData("""
         {
           "vars": {},
           "services": { "web": { "port": 80, "start": "s" } }
         }
-        """, 2, 3, "unknown key 'vars'; the top-level keys are $schema, variables, env, shell, services (template variables go in 'variables')")]
+        """, 2, 3, "unknown key 'vars'; the top-level keys are $schema, variables, env, shell, services, hosts, rollout (template variables go in 'variables')")]
     [InlineData("""
         {
           "port": 80,

@@ -49,7 +49,7 @@ public sealed partial class SchemaTests
         var root = schema.RootElement;
         root.GetProperty("$schema").GetString().ShouldBe("https://json-schema.org/draft/2020-12/schema");
 
-        string[] topLevel = ["$schema", "variables", "env", "shell", "services"];
+        string[] topLevel = ["$schema", "variables", "env", "shell", "services", "hosts", "rollout"];
         Names(root.GetProperty("properties")).ShouldBe(topLevel);
         root.GetProperty("additionalProperties").GetBoolean().ShouldBeFalse();
 
