@@ -131,6 +131,13 @@ public static class DeployEventJson
                 json.WriteString("lock_path", waiting.LockPath);
                 json.WriteString("holder", waiting.Holder);
                 break;
+            case SwitchingOver switching:
+                json.WriteString("event", "switching_over");
+                json.WriteString("service", switching.Service);
+                json.WriteNumber("from_port", switching.FromPort);
+                json.WriteNumber("to_port", switching.ToPort);
+                WriteStrings(json, "dependents", switching.Dependents);
+                break;
             case ServiceFinished finished:
                 json.WriteString("event", "service_finished");
                 json.WritePropertyName("outcome");
@@ -172,6 +179,7 @@ public static class DeployEventJson
             [.. e.GetProperty("files").EnumerateArray().Select(f => new RenderedFile(Text(f, "source"), Text(f, "target"), f.GetProperty("changed").GetBoolean()))]),
         "warning" => new DeployWarning(NullableText(e, "service"), Text(e, "message")),
         "waiting_for_lock" => new WaitingForLock(Text(e, "lock_path"), Text(e, "holder")),
+        "switching_over" => new SwitchingOver(Text(e, "service"), e.GetProperty("from_port").GetInt32(), e.GetProperty("to_port").GetInt32(), Strings(e, "dependents")),
         "service_finished" => new ServiceFinished(ReadOutcome(e.GetProperty("outcome"))),
         "finished" => new DeployFinished(
             new DeployResult([.. e.GetProperty("outcomes").EnumerateArray().Select(ReadOutcome)]) { Interrupted = e.GetProperty("interrupted").GetBoolean() },

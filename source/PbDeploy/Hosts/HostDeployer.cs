@@ -340,7 +340,7 @@ public sealed class HostDeployer
             : new HostStatus(host.Name, []) { Error = Clean(lastError) ?? $"the remote pbdeploy status ended with {exit}" };
     }
 
-    /// <summary>Reads what <c>pbdeploy status --json</c> prints: an array of <c>{"name","port","pidfile","state","pid","pids"}</c>.</summary>
+    /// <summary>Reads what <c>pbdeploy status --json</c> prints: an array of <c>{"name","port","pidfile","state","pid","pids"}</c>, and <c>"ports"</c> for a blue-green service.</summary>
     internal static List<ServiceStatus> ReadStatus(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -348,6 +348,7 @@ public sealed class HostDeployer
         {
             Name = e.GetProperty("name").GetString()!,
             Port = e.GetProperty("port").ValueKind == JsonValueKind.Number ? e.GetProperty("port").GetInt32() : null,
+            Ports = e.TryGetProperty("ports", out var ports) ? [.. ports.EnumerateArray().Select(p => p.GetInt32())] : null,
             Pidfile = e.GetProperty("pidfile").GetString(),
             State = e.GetProperty("state").GetString() switch
             {

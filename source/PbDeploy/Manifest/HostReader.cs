@@ -126,6 +126,14 @@ internal static class HostReader
                             setting.Location, $"{key}.dir: must be an absolute path (the project folder on the host), got {ManifestJson.Quote(dir)}");
                     }
 
+                    if (NotAProjectFolder(dir) is { } why)
+                    {
+                        throw new ManifestException(
+                            setting.Location,
+                            $"{key}.dir: {ManifestJson.Quote(dir)} {why}, not a project folder: --sync makes the host's dir an exact copy of the project (rsync --delete " +
+                            "removes everything else there); give the project's own folder, such as \"/srv/site\"");
+                    }
+
                     break;
                 case "pbdeploy":
                     pbdeploy = ReadText(setting, $"{key}.pbdeploy");
@@ -144,6 +152,22 @@ internal static class HostReader
         }
 
         return new HostDefinition { Name = host.Name, Ssh = ssh, Dir = dir, Pbdeploy = pbdeploy, Location = host.Location };
+    }
+
+    /// <summary>Top-level folders of a Linux system: a host's <c>dir</c> there would have <c>--sync</c> delete the system's files.</summary>
+    private static readonly HashSet<string> SystemFolders = new(StringComparer.Ordinal)
+    {
+        "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var",
+    };
+
+    /// <summary>Why <paramref name="dir"/> (absolute) cannot be a project folder: the root, a system folder, or a path through <c>.</c> or <c>..</c>; null when it can.</summary>
+    private static string? NotAProjectFolder(string dir)
+    {
+        var segments = dir.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Any(s => s is "." or "..") ? "goes through . or .., so it may be any folder"
+            : segments.Length == 0 ? "is the root folder"
+            : segments.Length == 1 && SystemFolders.Contains(segments[0]) ? "is a system folder"
+            : null;
     }
 
     private static string ReadText(ManifestValue value, string key)

@@ -17,6 +17,7 @@ public sealed class HostDeployTests : IDisposable
     private readonly SshHosts _hosts;
     private readonly TempDirectory _dir = new();
     private readonly int _port = TestService.FreePort();
+    private readonly int _otherPort = TestService.FreePort();
 
     public HostDeployTests(SshHosts hosts)
     {
@@ -31,7 +32,7 @@ public sealed class HostDeployTests : IDisposable
         {
             foreach (var pid in _hosts.PidsAsync(ns).GetAwaiter().GetResult())
             {
-                if (File.Exists($"/proc/{pid}/cmdline") && TryRead($"/proc/{pid}/cmdline").Contains(_port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                if (File.Exists($"/proc/{pid}/cmdline") && new[] { _port, _otherPort }.Any(p => TryRead($"/proc/{pid}/cmdline").Contains(p.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)))
                 {
                     try
                     {
@@ -84,6 +85,50 @@ public sealed class HostDeployTests : IDisposable
         stop.Stdout.ShouldContain("web1: app: stopped");
         (await _hosts.ListensAsync("web1", _port)).ShouldBeFalse();
         (await _hosts.ListensAsync("web2", _port)).ShouldBeFalse();
+    }
+
+    /// <summary>Blue-green over hosts: the remote's switch comes back as an event, and the remote status says which port is active.</summary>
+    [HostsFact(Timeout = 120_000)]
+    public async Task A_blue_green_service_moves_to_its_other_port_on_every_host_and_status_shows_the_active_one()
+    {
+        _hosts.EnsureReady();
+        var manifest = Project(("web1", "web1"), ("web2", "web2"));
+        foreach (var file in new[] { manifest, HostManifest("web1"), HostManifest("web2") })
+        {
+            Edit(file, json =>
+            {
+                var app = json["services"]!["app"]!.AsObject();
+                _ = app.Remove("port");
+                app["ports"] = new JsonArray(_port, _otherPort);
+            });
+        }
+
+        var first = await Pbdeploy.RunAsync("--manifest", manifest);
+        first.ExitCode.ShouldBe(0, first.Stdout + first.Stderr);
+        (await _hosts.ListensAsync("web1", _port)).ShouldBeTrue("a first deploy uses the first port");
+
+        var second = await Pbdeploy.RunAsync("--manifest", manifest);
+
+        second.ExitCode.ShouldBe(0, second.Stdout + second.Stderr);
+        foreach (var host in new[] { "web1", "web2" })
+        {
+            second.Stdout.ShouldContain($"{host}: app: new copy ready on port {_otherPort}; stopping the copy on port {_port}");
+            (await _hosts.ListensAsync(host, _otherPort)).ShouldBeTrue($"{host} serves the new copy");
+            (await _hosts.ListensAsync(host, _port)).ShouldBeFalse($"{host}'s old copy is stopped");
+        }
+
+        var json = await Pbdeploy.RunAsync("status", "--json", "--manifest", manifest);
+        json.ExitCode.ShouldBe(0, json.Stderr);
+        using (var rows = JsonDocument.Parse(json.Stdout))
+        {
+            rows.RootElement.EnumerateArray().Select(r => (r.GetProperty("host").GetString(), r.GetProperty("port").GetInt32(), string.Join(',', r.GetProperty("ports").EnumerateArray().Select(p => p.GetInt32()))))
+                .ShouldBe([("web1", _otherPort, $"{_port},{_otherPort}"), ("web2", _otherPort, $"{_port},{_otherPort}")]);
+        }
+
+        var stop = await Pbdeploy.RunAsync("stop", "--manifest", manifest);
+        stop.ExitCode.ShouldBe(0, stop.Stdout + stop.Stderr);
+        (await _hosts.ListensAsync("web1", _otherPort)).ShouldBeFalse();
+        (await _hosts.ListensAsync("web2", _otherPort)).ShouldBeFalse();
     }
 
     [HostsFact(Timeout = 120_000)]

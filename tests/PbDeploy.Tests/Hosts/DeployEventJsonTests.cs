@@ -19,7 +19,9 @@ public sealed class DeployEventJsonTests
         Output = "line 1\nline 2\ttab",
     };
 
-    public static TheoryData<DeployEvent> Events() =>
+    public static TheoryData<DeployEvent> Events() => new(All);
+
+    private static readonly DeployEvent[] All =
     [
         new DeployStarted(["db", "app"], Quick: true),
         new PhaseStarted(Phase.Before, ["app"]),
@@ -30,6 +32,7 @@ public sealed class DeployEventJsonTests
         new DeployWarning(null, "'daemonize' is not a setting"),
         new DeployWarning("app", "stale pidfile"),
         new WaitingForLock("/run/user/0/pbdeploy/x.lock", "pid 42 (pbdeploy deploy)"),
+        new SwitchingOver("app", 8001, 8002, ["nginx", "worker"]),
         new ServiceFinished(Failed),
         new ServiceFinished(new ServiceOutcome { Service = "db", Phase = Phase.Stop, Action = ServiceAction.NotRunning }),
         new DeployFinished(new DeployResult([Failed, Failed with { Service = "web", Action = ServiceAction.Skipped }]) { Interrupted = true }, 1),
@@ -47,6 +50,19 @@ public sealed class DeployEventJsonTests
         decoded.ShouldNotBeNull();
         decoded.GetType().ShouldBe(original.GetType());
         DeployEventJson.Encode(decoded).ShouldBe(line);
+    }
+
+    /// <summary>A remote deploy writes every event a local one raises: one without a JSON form would end it with an exception.</summary>
+    [Fact]
+    public void Every_event_a_deploy_raises_has_a_json_form()
+    {
+        var covered = All.Select(e => e.GetType()).ToHashSet();
+        var raised = typeof(DeployEvent).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(DeployEvent)) && !t.IsAbstract && t.Namespace == typeof(DeployEvent).Namespace)
+            .ToList();
+
+        raised.ShouldNotBeEmpty();
+        raised.Where(t => !covered.Contains(t)).Select(t => t.Name).ShouldBeEmpty();
     }
 
     [Fact]
