@@ -12,12 +12,7 @@ internal static class StatusTable
         var table = new TextTable("service", "port / pidfile", "state", "pid", "pids");
         foreach (var status in statuses)
         {
-            _ = table.AddRow(
-                status.Name,
-                status.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? status.Pidfile ?? "",
-                State(status.State),
-                status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                status.Pids.Count > 0 ? string.Join(' ', status.Pids) : "-");
+            _ = table.AddRow(Cells(status));
         }
 
         console.Table(table);
@@ -37,18 +32,22 @@ internal static class StatusTable
 
             foreach (var status in host.Services)
             {
-                _ = table.AddRow(
-                    host.Host,
-                    status.Name,
-                    status.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? status.Pidfile ?? "",
-                    State(status.State),
-                    status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                    status.Pids.Count > 0 ? string.Join(' ', status.Pids) : "-");
+                _ = table.AddRow([host.Host, .. Cells(status)]);
             }
         }
 
         console.Table(table);
     }
+
+    /// <summary>A service's cells: name, port (the active one of a blue-green service) or pidfile, state, pid, pids.</summary>
+    private static Styled[] Cells(ServiceStatus status) =>
+    [
+        status.Name,
+        status.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? status.Pidfile ?? "",
+        State(status.State),
+        status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+        status.Pids.Count > 0 ? string.Join(' ', status.Pids) : "-",
+    ];
 
     private static Styled State(ServiceState state) => state switch
     {

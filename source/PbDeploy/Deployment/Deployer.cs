@@ -19,14 +19,7 @@ public sealed class Deployer
         ArgumentNullException.ThrowIfNull(manifest);
         Platform.PlatformCheck.ThrowIfUnsupported();
         _manifest = manifest;
-        var gate = new Lock();
-        _raise = onEvent is null ? _ => { } : e =>
-        {
-            lock (gate)
-            {
-                onEvent(e);
-            }
-        };
+        _raise = EventGate.OneAtATime(onEvent);
     }
 
     /// <summary>The file of the project's deploy lock (one per manifest and user), to say which lock a deploy waits for.</summary>

@@ -27,14 +27,7 @@ public sealed class HostDeployer
         ArgumentNullException.ThrowIfNull(manifest);
         Platform.PlatformCheck.ThrowIfUnsupported();
         _manifest = manifest;
-        var gate = new Lock();
-        _raise = onEvent is null ? _ => { } : e =>
-        {
-            lock (gate)
-            {
-                onEvent(e);
-            }
-        };
+        _raise = EventGate.OneAtATime(onEvent);
     }
 
     /// <summary>
