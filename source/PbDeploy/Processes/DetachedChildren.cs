@@ -51,6 +51,19 @@ internal static class DetachedChildren
         }
     }
 
+    /// <summary>
+    /// Reaps <paramref name="pid"/> only if it is a detached child we started and track: any other pid may be a child
+    /// of this process that the host started itself (a build engine's or a test's <see cref="Process"/>), and reaping
+    /// it would take its exit from .NET, which then ends the process (FailFast, "Error while reaping child").
+    /// </summary>
+    public static void ReapIfTracked(int pid)
+    {
+        if (Children.ContainsKey(pid))
+        {
+            _ = TryReap(pid);
+        }
+    }
+
     private static void ReapAll()
     {
         foreach (var (pid, entry) in Children)

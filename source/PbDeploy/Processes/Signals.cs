@@ -24,7 +24,7 @@ internal static class Signals
     public static bool IsAlive(ProcessInfo process)
     {
         ArgumentNullException.ThrowIfNull(process);
-        _ = DetachedChildren.TryReap(process.Pid); // our own child would otherwise stay a zombie until we reap it
+        DetachedChildren.ReapIfTracked(process.Pid); // our own detached child would otherwise stay a zombie until we reap it
         return ProcFs.ReadStat(process.Pid) is { IsZombie: false } now && now.StartTicks == process.StartTicks;
     }
 
