@@ -247,8 +247,8 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
         Info($"PbDeploy {what} over hosts:");
         foreach (var done in result.Hosts)
         {
-            var text = done.State == HostState.NotRun
-                ? $"[{done.Host}] not run"
+            var text = done.State == HostState.NotRun ? $"[{done.Host}] not run"
+                : done.Result is null ? $"[{done.Host}] {Said(done)}, {Seconds(done.Duration)}"
                 : $"[{done.Host}] {Word(done.State)}, {HostServices(done)}, {Seconds(done.Duration)}";
             if (done.IsFailure)
             {
@@ -281,19 +281,23 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
                 Warn($"[{result.Host}] not run (an earlier batch failed, or the run was interrupted)");
                 break;
             default:
-                log.Error("{0}", $"{LinePrefix}[{result.Host}] {Word(result.State)}: {result.Message}");
+                log.Error("{0}", $"{LinePrefix}[{result.Host}] {Said(result)}");
                 break;
         }
     }
 
+    /// <summary>A host that said nothing of its services (unreachable, a refused manifest): its state and message, once.</summary>
+    private static string Said(HostResult host)
+    {
+        var word = Word(host.State);
+        return host.Message is not { } message ? word
+            : message.StartsWith(word + ":", StringComparison.Ordinal) ? message
+            : $"{word}: {message}";
+    }
+
     private static string HostServices(HostResult host)
     {
-        if (host.Result is null)
-        {
-            return host.Message ?? "-";
-        }
-
-        var outcomes = host.Result.Outcomes
+        var outcomes = host.Result!.Outcomes
             .Where(o => o.IsFailure || o.Phase is Phase.StartOrRestart or Phase.Stop)
             .GroupBy(o => o.Service, StringComparer.Ordinal)
             .Select(g => $"{g.Key} {DeployText.Action(g.Last().Action)}")

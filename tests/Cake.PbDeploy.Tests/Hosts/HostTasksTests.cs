@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cake.PbDeploy.Tests.Support;
@@ -142,6 +143,7 @@ public sealed class HostTasksTests : IDisposable
         using var cleanup = new PortCleanup(_port);
 
         var before = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + Script, "--target=Before");
+        var unknown = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + Script, "--target=Deploy", "--hosts=web1,web3");
         var hostHere = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + Script, "--target=Deploy@web1", "--local");
         var local = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + Script, "--target=Deploy", "--local");
         var servesHere = (!TestService.IsFree(_port), await _hosts.ListensAsync("web1", _port), await _hosts.ListensAsync("web2", _port));
@@ -151,6 +153,10 @@ public sealed class HostTasksTests : IDisposable
         before.Output.ShouldContain(
             $"PbDeploy: task Before runs its phase on this machine, and {manifest} has hosts (web1, web2): run Deploy (every host) or Deploy@web1 (one host), or pass --local to run it here.");
         before.Output.ShouldNotContain("user task: Publish", Case.Sensitive, "it fails before any task runs");
+
+        unknown.ExitCode.ShouldNotBe(0, unknown.Output);
+        unknown.Output.ShouldContain($"PbDeploy: {manifest}: there is no host 'web3'; the hosts are: web1, web2.");
+        unknown.Output.ShouldNotContain("user task: Publish", Case.Sensitive, "it fails before any task runs");
 
         hostHere.ExitCode.ShouldNotBe(0, hostHere.Output);
         hostHere.Output.ShouldContain($"PbDeploy: task Deploy@web1 acts on a host of {manifest}, and --local says to act on this machine: drop --local, or run Deploy or Stop.");
@@ -162,6 +168,54 @@ public sealed class HostTasksTests : IDisposable
 
         stopLocal.ExitCode.ShouldBe(0, stopLocal.Output);
         TestService.IsFree(_port).ShouldBeTrue();
+    }
+
+    [HostsFact(Timeout = 300_000)]
+    public async Task Ctrl_C_during_Deploy_over_hosts_stops_the_remote_before_commands_and_fails_the_task_saying_so()
+    {
+        _hosts.EnsureReady();
+        _ = Project();
+        foreach (var host in _hosts.Names)
+        {
+            Edit(HostManifest(host), json => json["services"]!["app"]!["before"] = "echo $$ > {project_dir}/before.tmp; mv {project_dir}/before.tmp {project_dir}/before.pid; exec sleep 300");
+        }
+
+        var (cake, output) = await CakeRunner.StartAsync(_dir, CakeRunner.Reference + Script, "--target=Deploy");
+        using var cakeProcess = cake;
+        List<int> befores = [];
+        try
+        {
+            var pidFiles = _hosts.Names.Select(h => _dir.Combine(h, "before.pid")).ToList();
+            await Wait.Until(() => pidFiles.All(File.Exists) || cake.HasExited, TimeSpan.FromSeconds(150), "both hosts' before commands");
+            cake.HasExited.ShouldBeFalse(File.ReadAllText(output));
+            befores = [.. pidFiles.Select(f => int.Parse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture))];
+
+            Kill(-cake.Id, 2).ShouldBe(0); // Ctrl-C: SIGINT to the foreground process group
+            var result = await CakeRunner.WaitAsync(cake, output);
+
+            result.ExitCode.ShouldNotBe(0, result.Output);
+            result.Output.ShouldContain("[web1] interrupted: the host stopped what it had started");
+            result.Output.ShouldContain("PbDeploy deploy over hosts was interrupted: each host stopped what it had started and nothing more was run");
+            await Wait.Until(() => befores.All(pid => !IsAlive(pid)), TimeSpan.FromSeconds(10), "the remote before commands to be gone");
+            foreach (var host in _hosts.Names)
+            {
+                var left = (await _hosts.PidsAsync(_hosts.Namespace(host))).Where(pid => TryRead($"/proc/{pid}/cmdline").Contains("pbdeploy.dll", StringComparison.Ordinal));
+                left.ShouldBeEmpty($"no remote pbdeploy is left on {host}");
+                (await _hosts.ListensAsync(host, _port)).ShouldBeFalse("the service was never started");
+            }
+        }
+        finally
+        {
+            foreach (var pid in befores.Where(IsAlive))
+            {
+                _ = Kill(pid, 9);
+            }
+
+            if (!cake.HasExited)
+            {
+                _ = Kill(-cake.Id, 9);
+            }
+        }
     }
 
     /// <summary>pbdeploy.json here, with hosts web1 and web2, each with its own copy of the project in a folder of the test.</summary>
@@ -202,6 +256,15 @@ public sealed class HostTasksTests : IDisposable
         edit(json);
         File.WriteAllText(manifest, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    private static bool IsAlive(int pid)
+    {
+        var stat = TryRead($"/proc/{pid}/stat");
+        return stat.Length > 0 && !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
 
     private static string TryRead(string path)
     {
