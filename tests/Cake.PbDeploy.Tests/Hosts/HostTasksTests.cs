@@ -171,6 +171,34 @@ public sealed class HostTasksTests : IDisposable
     }
 
     [HostsFact(Timeout = 300_000)]
+    public async Task Settings_Hosts_and_Sync_copy_the_project_to_web2_alone_and_deploy_it_there()
+    {
+        _hosts.EnsureReady();
+        // The project in a folder of its own (rsync copies all of it), and no copy of it on the hosts yet.
+        var text = File.ReadAllText(Project());
+        _ = _dir.Write("local/pbdeploy.json", text);
+        _ = _dir.Write("local/static/index.html", "hello from the project");
+        Directory.Delete(_dir.Combine("web2"), recursive: true);
+        var script = CakeRunner.Reference + """
+            PbDeployTasks("local/pbdeploy.json", s => s.WithHosts("web2").WithSync());
+            RunTarget(Argument("target", "Deploy"));
+            """;
+
+        var deploy = await CakeRunner.RunAsync(_dir, script, "--target=Deploy");
+        var serves = (await _hosts.ListensAsync("web1", _port), await _hosts.ListensAsync("web2", _port));
+        var stop = await CakeRunner.RunAsync(_dir, script, "--target=Stop");
+
+        deploy.ExitCode.ShouldBe(0, deploy.Output);
+        deploy.Output.ShouldContain("[web2] copying the project (rsync) over ssh web2");
+        deploy.Output.ShouldNotContain("[web1]");
+        File.ReadAllText(_dir.Combine("web2", "static", "index.html")).ShouldBe("hello from the project");
+        serves.ShouldBe((false, true));
+        stop.ExitCode.ShouldBe(0, stop.Output);
+        stop.Output.ShouldContain("[web2] app: stopped, pid");
+        (await _hosts.ListensAsync("web2", _port)).ShouldBeFalse();
+    }
+
+    [HostsFact(Timeout = 300_000)]
     public async Task Ctrl_C_during_Deploy_over_hosts_stops_the_remote_before_commands_and_fails_the_task_saying_so()
     {
         _hosts.EnsureReady();
