@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Reflection;
 using Cake.Core.Diagnostics;
 using PbDeploy.Deployment;
@@ -261,15 +260,6 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
         }
     }
 
-    /// <summary>The message of a failed run over hosts: every host that did not succeed, and what became of it.</summary>
-    public static string HostsFailure(string what, HostsResult result, TimeSpan elapsed)
-    {
-        var groups = result.Hosts.Where(h => h.IsFailure).GroupBy(h => h.State)
-            .Select(g => $"{Word(g.Key)}: {string.Join(", ", g.Select(h => h.Host))}");
-        var done = result.Hosts.Count(h => !h.IsFailure);
-        return string.Create(CultureInfo.InvariantCulture, $"PbDeploy {what} over hosts: {string.Join("; ", groups)} ({done} of {result.Hosts.Count} done, {Seconds(elapsed)}); see above.");
-    }
-
     private void HostFinished(HostResult result)
     {
         switch (result.State)
@@ -278,7 +268,7 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
                 Info($"[{result.Host}] done");
                 break;
             case HostState.NotRun:
-                Warn($"[{result.Host}] not run (an earlier batch failed, or the run was interrupted)");
+                Warn($"[{result.Host}] {HostText.NotRun}");
                 break;
             default:
                 log.Error("{0}", $"{LinePrefix}[{result.Host}] {Said(result)}");
@@ -305,23 +295,9 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
         return outcomes.Count > 0 ? string.Join(", ", outcomes) : "nothing to do";
     }
 
-    private static string Step(string step) => step switch
-    {
-        "sync" => "copying the project (rsync)",
-        "deploy" => "deploying",
-        "stop" => "stopping",
-        _ => step,
-    };
+    private static string Step(string step) => HostText.Step(step);
 
-    private static string Word(HostState state) => state switch
-    {
-        HostState.Succeeded => "ok",
-        HostState.Failed => "failed",
-        HostState.Unreachable => "unreachable",
-        HostState.NotRun => "not run",
-        HostState.Interrupted => "interrupted",
-        _ => state.ToString(),
-    };
+    private static string Word(HostState state) => HostText.State(state);
 
-    private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0} s");
+    private static string Seconds(TimeSpan time) => HostText.Seconds(time);
 }

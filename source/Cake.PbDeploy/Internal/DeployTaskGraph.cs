@@ -402,7 +402,7 @@ internal sealed class DeployTaskGraph
 
         throw new CakeException(session.Log.Prefix + (result.Interrupted
             ? $"PbDeploy {what} over hosts was interrupted: each host stopped what it had started and nothing more was run; the lines above say what was done."
-            : CakeDeployLog.HostsFailure(what, result, clock.Elapsed)));
+            : "PbDeploy " + HostText.Failure(what, result, clock.Elapsed)));
     }
 
     /// <summary>
