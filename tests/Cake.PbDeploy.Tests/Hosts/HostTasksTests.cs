@@ -135,6 +135,26 @@ public sealed class HostTasksTests : IDisposable
         (await _hosts.ListensAsync("web2", _port)).ShouldBeFalse("web2 was not run");
     }
 
+    [HostsFact(Timeout = 300_000)]
+    public async Task An_unreachable_host_fails_the_task_naming_it_while_the_others_deploy()
+    {
+        _hosts.EnsureReady();
+        _ = Project("web1", SshHosts.Down, "web2");
+
+        var deploy = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + Script, "--target=Deploy");
+        var serves = (await _hosts.ListensAsync("web1", _port), await _hosts.ListensAsync("web2", _port));
+        var stop = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + Script, "--target=Stop", "--hosts=web1,web2");
+
+        deploy.ExitCode.ShouldNotBe(0, deploy.Output);
+        deploy.Output.ShouldMatch(@"\[down\] unreachable: .+, \d+\.\d s\n");
+        deploy.Output.ShouldNotContain("unreachable, unreachable");
+        deploy.Output.ShouldMatch(@"\[web1\] ok, app started, ");
+        deploy.Output.ShouldMatch(@"PbDeploy deploy over hosts: unreachable: down \(2 of 3 done, \d+\.\d s\); see above\.");
+        serves.ShouldBe((true, true));
+        stop.ExitCode.ShouldBe(0, stop.Output);
+        stop.Output.ShouldNotContain("[down]");
+    }
+
     [HostsFact(Timeout = 400_000)]
     public async Task Before_with_hosts_fails_at_once_with_one_line_of_advice_and_local_deploys_on_this_machine()
     {
@@ -246,16 +266,19 @@ public sealed class HostTasksTests : IDisposable
         }
     }
 
-    /// <summary>pbdeploy.json here, with hosts web1 and web2, each with its own copy of the project in a folder of the test.</summary>
-    private string Project()
+    /// <summary>pbdeploy.json here, with hosts (web1 and web2 by default), each with its own copy of the project in a folder of the test.</summary>
+    private string Project(params string[] names)
     {
+        names = names.Length > 0 ? names : [.. _hosts.Names];
+        var hosts = new JsonObject();
+        foreach (var name in names)
+        {
+            hosts[name] = new JsonObject { ["ssh"] = name, ["dir"] = _dir.Combine(name) };
+        }
+
         var json = new JsonObject
         {
-            ["hosts"] = new JsonObject
-            {
-                ["web1"] = new JsonObject { ["ssh"] = "web1", ["dir"] = _dir.Combine("web1") },
-                ["web2"] = new JsonObject { ["ssh"] = "web2", ["dir"] = _dir.Combine("web2") },
-            },
+            ["hosts"] = hosts,
             ["services"] = new JsonObject
             {
                 ["app"] = new JsonObject
@@ -268,7 +291,7 @@ public sealed class HostTasksTests : IDisposable
             },
         };
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        foreach (var host in _hosts.Names)
+        foreach (var host in names)
         {
             _ = _dir.Write(Path.Combine(host, "pbdeploy.json"), text);
         }
