@@ -169,4 +169,61 @@ public static class PbDeploySettingsExtensions
         settings.TaskPrefix = taskPrefix;
         return settings;
     }
+
+    /// <summary>
+    /// Adds hosts to <see cref="PbDeployTaskSettings.Hosts"/>: <c>Deploy</c> and <c>Stop</c> act on them instead of the
+    /// script's <c>--hosts=</c>.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="hosts">The names of the hosts, as in the manifest's <c>hosts</c>.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithHosts("web1", "web2"));
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithHosts(this PbDeployTaskSettings settings, params string[] hosts)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(hosts);
+        settings.Hosts ??= [];
+        foreach (var host in hosts)
+        {
+            settings.Hosts.Add(host);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployTaskSettings.Local"/>: act on this machine even where the manifest has hosts, whatever <c>--local</c> says.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="local">True (the default) to act here, false to act on the hosts even with <c>--local</c>.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithLocal());
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithLocal(this PbDeployTaskSettings settings, bool local = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Local = local;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployTaskSettings.Sync"/>: over hosts, first copy the project to each host's dir, whatever <c>--sync</c> says.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="sync">True (the default) to copy it.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// var deploy = PbDeployTasks("pbdeploy.json", new PbDeployTaskSettings().WithSync());
+    /// </code>
+    /// </example>
+    public static PbDeployTaskSettings WithSync(this PbDeployTaskSettings settings, bool sync = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Sync = sync;
+        return settings;
+    }
 }

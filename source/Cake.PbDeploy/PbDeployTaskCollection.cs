@@ -4,7 +4,7 @@ using Cake.Core;
 namespace Cake.PbDeploy;
 
 /// <summary>
-/// The tasks <c>PbDeployTasks</c> registered, by name without the prefix (<c>"Deploy"</c>, <c>"Before:web"</c> ...),
+/// The tasks <c>PbDeployTasks</c> registered, by name without the prefix (<c>"Deploy"</c>, <c>"Before:web"</c>, <c>"Deploy@web1"</c> ...),
 /// and the way to wire a task of the script before all of them at once.
 /// </summary>
 public sealed class PbDeployTaskCollection : IReadOnlyDictionary<string, CakeTaskBuilder>
@@ -33,10 +33,10 @@ public sealed class PbDeployTaskCollection : IReadOnlyDictionary<string, CakeTas
     public int Count => _tasks.Count;
 
     /// <summary>
-    /// Makes every task that deploys (<c>Before</c>, <c>StartOrRestart</c>, <c>After</c>, <c>Deploy</c>, and the
-    /// same for each service: <c>Deploy:web</c> ...) depend on <paramref name="name"/>, so that whichever of them is
-    /// the target, <paramref name="name"/> (Publish) runs first. The <c>Stop</c> tasks are left alone: stopping needs
-    /// no fresh build.
+    /// Makes every task that deploys (<c>Before</c>, <c>StartOrRestart</c>, <c>After</c>, <c>Deploy</c>, the same for
+    /// each service: <c>Deploy:web</c> ..., and each host's <c>Deploy@web1</c>) depend on <paramref name="name"/>, so
+    /// that whichever of them is the target, <paramref name="name"/> (Publish) runs first. The <c>Stop</c> tasks
+    /// (<c>Stop@web1</c> too) are left alone: stopping needs no fresh build.
     /// </summary>
     /// <param name="name">The task to run first.</param>
     /// <returns>The same collection.</returns>

@@ -34,6 +34,26 @@ public sealed class PbDeployTaskSettings
     /// </summary>
     public bool? NoDependencies { get; set; }
 
+    /// <summary>
+    /// For a manifest with <c>hosts</c>: the hosts <c>Deploy</c> and <c>Stop</c> (and <c>Deploy:NAME</c>,
+    /// <c>Stop:NAME</c>) act on, by name. Null (the default): the script's <c>--hosts=web1,web2</c> argument, or every
+    /// host without it. The per-host tasks (<c>Deploy@web1</c>, <c>Stop@web1</c>) always act on their own host.
+    /// </summary>
+    public IList<string>? Hosts { get; set; }
+
+    /// <summary>
+    /// Act on this machine even where the manifest has <c>hosts</c> (what each host runs): the tasks then deploy as
+    /// they do for a manifest without hosts, and the per-host tasks refuse to run. Null (the default): when the script
+    /// gets <c>--local</c>.
+    /// </summary>
+    public bool? Local { get; set; }
+
+    /// <summary>
+    /// Over hosts: first copy the project folder to each host's <c>dir</c> (<c>rsync -a --delete</c> over ssh). Null
+    /// (the default): when the script gets <c>--sync</c>.
+    /// </summary>
+    public bool? Sync { get; set; }
+
     /// <summary>How long to wait for another deploy of the same project to finish (default 10 minutes).</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Cake.Core.Diagnostics;
 using PbDeploy.Deployment;
+using PbDeploy.Hosts;
 using PbDeploy.Manifest;
 using PbDeploy.Processes;
 using PbDeploy.Status;
@@ -10,21 +12,45 @@ namespace Cake.PbDeploy.Internal;
 /// <summary>
 /// Renders the core's progress events to Cake's log, a line per event, as the CLI does on a plain console. With a task
 /// prefix (two manifests in one script), every line starts with it, so that a reader knows which manifest it is of.
+/// A run over hosts: each host's events as a local deploy's, every line starting with the host's name (<c>[web1] </c>).
 /// </summary>
-internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployManifest? manifest = null)
+internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployManifest? manifest = null, string? host = null)
 {
     private const int TailLines = 20;
     private readonly DateTime _began = DateTime.Now;
     private readonly Dictionary<string, long> _logSizes = LogSizes(manifest);
+    private readonly ConcurrentDictionary<string, CakeDeployLog> _hosts = new(StringComparer.Ordinal);
     private bool _quick;
 
     /// <summary>The prefix of this manifest's lines: <c>[Site.] </c>, or nothing.</summary>
     public string Prefix { get; } = prefix.Length == 0 ? "" : $"[{prefix}] ";
 
+    /// <summary>The prefix of every line: the manifest's, then the host's (<c>[web1] </c>) for a host's events.</summary>
+    private string LinePrefix => host is null ? Prefix : $"{Prefix}[{host}] ";
+
     public void OnEvent(DeployEvent e)
     {
         switch (e)
         {
+            case HostEvent hostEvent:
+                // A host's log knows no local log files (its paths are the host's): a failure shows what the host sent.
+                _hosts.GetOrAdd(hostEvent.Host, h => new CakeDeployLog(log, prefix, null, h)).OnEvent(hostEvent.Event);
+                break;
+            case HostStarted started:
+                Info($"[{started.Host}] {Step(started.Step)} over ssh {started.Destination}");
+                break;
+            case HostOutput output when output.IsError:
+                Warn($"[{output.Host}] {output.Line}");
+                break;
+            case HostOutput output:
+                Info($"[{output.Host}] {output.Line}");
+                break;
+            case HostFinished finished:
+                HostFinished(finished.Result);
+                break;
+            case RolloutWaiting waiting:
+                Info($"rollout: waiting {Seconds(waiting.Wait)} before {string.Join(", ", waiting.NextHosts)}");
+                break;
             case DeployStarted started:
                 _quick = started.Quick;
                 Info($"PbDeploy {DeployText.Event(e)}");
@@ -36,7 +62,7 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
                 // The output of a failing command comes with the failure; a succeeding one's is for -verbosity=verbose.
                 foreach (var line in finished.Result.Output.TrimEnd('\n').Split('\n'))
                 {
-                    log.Verbose("{0}", $"{Prefix}    {line}");
+                    log.Verbose("{0}", $"{LinePrefix}    {line}");
                 }
 
                 break;
@@ -179,10 +205,10 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
 
         if (outcome.IsFailure)
         {
-            log.Error("{0}", $"{Prefix}{outcome.Service}: {text}");
+            log.Error("{0}", $"{LinePrefix}{outcome.Service}: {text}");
             foreach (var line in ThisRunsOutput(outcome).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                log.Error("{0}", $"{Prefix}    {line}");
+                log.Error("{0}", $"{LinePrefix}    {line}");
             }
         }
         else
@@ -210,7 +236,68 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
     }
 
     // Always through "{0}": commands and messages hold braces ({port}) that Cake would read as format items.
-    private void Info(string text) => log.Information("{0}", Prefix + text);
+    private void Info(string text) => log.Information("{0}", LinePrefix + text);
 
-    private void Warn(string text) => log.Warning("{0}", Prefix + text);
+    private void Warn(string text) => log.Warning("{0}", LinePrefix + text);
+
+    /// <summary>A run over hosts is done: a line per host, what became of it and of its services.</summary>
+    public void HostsSummary(string what, HostsResult result)
+    {
+        Info($"PbDeploy {what} over hosts:");
+        foreach (var done in result.Hosts)
+        {
+            var text = done.State == HostState.NotRun ? $"[{done.Host}] not run"
+                : done.Result is null ? $"[{done.Host}] {Said(done)}, {Seconds(done.Duration)}"
+                : $"[{done.Host}] {Word(done.State)}, {HostServices(done)}, {Seconds(done.Duration)}";
+            if (done.IsFailure)
+            {
+                log.Error("{0}", Prefix + text);
+            }
+            else
+            {
+                Info(text);
+            }
+        }
+    }
+
+    private void HostFinished(HostResult result)
+    {
+        switch (result.State)
+        {
+            case HostState.Succeeded:
+                Info($"[{result.Host}] done");
+                break;
+            case HostState.NotRun:
+                Warn($"[{result.Host}] {HostText.NotRun}");
+                break;
+            default:
+                log.Error("{0}", $"{LinePrefix}[{result.Host}] {Said(result)}");
+                break;
+        }
+    }
+
+    /// <summary>A host that said nothing of its services (unreachable, a refused manifest): its state and message, once.</summary>
+    private static string Said(HostResult host)
+    {
+        var word = Word(host.State);
+        return host.Message is not { } message ? word
+            : message.StartsWith(word + ":", StringComparison.Ordinal) ? message
+            : $"{word}: {message}";
+    }
+
+    private static string HostServices(HostResult host)
+    {
+        var outcomes = host.Result!.Outcomes
+            .Where(o => o.IsFailure || o.Phase is Phase.StartOrRestart or Phase.Stop)
+            .GroupBy(o => o.Service, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} {DeployText.Action(g.Last().Action)}")
+            .ToList();
+        return outcomes.Count > 0 ? string.Join(", ", outcomes) : "nothing to do";
+    }
+
+    private static string Step(string step) => HostText.Step(step);
+
+    private static string Word(HostState state) => HostText.State(state);
+
+    private static string Seconds(TimeSpan time) => HostText.Seconds(time);
 }

@@ -28,7 +28,7 @@ internal sealed class HostsReporter(CliConsole console, DeployManifest manifest,
                 console.Status($"{started.Host}: {started.Step}");
                 if (verbosity != Verbosity.Quiet)
                 {
-                    console.Line(Host(started.Host), $"{Step(started.Step)} over ssh {started.Destination}");
+                    console.Line(Host(started.Host), $"{HostText.Step(started.Step)} over ssh {started.Destination}");
                 }
 
                 break;
@@ -80,13 +80,7 @@ internal sealed class HostsReporter(CliConsole console, DeployManifest manifest,
     }
 
     /// <summary>The error line of a failed run: every host that did not succeed, and what became of it.</summary>
-    public static string FailureLine(string what, HostsResult result, TimeSpan elapsed)
-    {
-        var groups = result.Hosts.Where(h => h.IsFailure).GroupBy(h => h.State)
-            .Select(g => $"{Word(g.Key)}: {string.Join(", ", g.Select(h => h.Host))}");
-        var done = result.Hosts.Count(h => !h.IsFailure);
-        return string.Create(CultureInfo.InvariantCulture, $"{what} over hosts: {string.Join("; ", groups)} ({done} of {result.Hosts.Count} done, {Seconds(elapsed)}); see above.");
-    }
+    public static string FailureLine(string what, HostsResult result, TimeSpan elapsed) => HostText.Failure(what, result, elapsed);
 
     private DeployReporter Reporter(string host) => _hosts.GetOrAdd(host, h => new DeployReporter(console, manifest, verbosity, h));
 
@@ -95,7 +89,7 @@ internal sealed class HostsReporter(CliConsole console, DeployManifest manifest,
         var text = result.State switch
         {
             HostState.Succeeded => new Styled("done", TextStyle.Green),
-            HostState.NotRun => new Styled("not run (an earlier batch failed, or the run was interrupted)", TextStyle.Yellow),
+            HostState.NotRun => new Styled(HostText.NotRun, TextStyle.Yellow),
             _ => new Styled($"{Word(result.State)}: {result.Message}", TextStyle.Red),
         };
         if (verbosity != Verbosity.Quiet || result.IsFailure)
@@ -124,14 +118,6 @@ internal sealed class HostsReporter(CliConsole console, DeployManifest manifest,
 
     private static Styled Host(string host) => new(host + ": ", TextStyle.Bold);
 
-    private static string Step(string step) => step switch
-    {
-        "sync" => "copying the project (rsync)",
-        "deploy" => "deploying",
-        "stop" => "stopping",
-        _ => step,
-    };
-
     private static Styled State(HostState state) => new(Word(state), state switch
     {
         HostState.Succeeded => TextStyle.Green,
@@ -139,15 +125,7 @@ internal sealed class HostsReporter(CliConsole console, DeployManifest manifest,
         _ => TextStyle.Red,
     });
 
-    private static string Word(HostState state) => state switch
-    {
-        HostState.Succeeded => "ok",
-        HostState.Failed => "failed",
-        HostState.Unreachable => "unreachable",
-        HostState.NotRun => "not run",
-        HostState.Interrupted => "interrupted",
-        _ => state.ToString(),
-    };
+    private static string Word(HostState state) => HostText.State(state);
 
-    private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0} s");
+    private static string Seconds(TimeSpan time) => HostText.Seconds(time);
 }

@@ -47,25 +47,8 @@ public static class Pbdeploy
         return new RunResult(process.ExitCode, await File.ReadAllTextAsync(stdoutFile), await File.ReadAllTextAsync(stderrFile));
     }
 
-    private static readonly Lazy<string> ToolCopy = new(() =>
-    {
-        // A copy under /tmp that any user can read, so the tool can run as another user whatever the checkout's permissions.
-        var target = Path.Combine(Path.GetTempPath(), "pbdeploy-tests", $"tool-{Environment.ProcessId}");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
-        {
-            var name = Path.GetFileName(file);
-            if (name.StartsWith("pbdeploy.", StringComparison.Ordinal) || name is "PbDeploy.Core.dll" or "System.CommandLine.dll")
-            {
-                File.Copy(file, Path.Combine(target, name), overwrite: true);
-            }
-        }
-
-        return target;
-    });
-
-    private static string CopyOfTool() => ToolCopy.Value;
+    private static string CopyOfTool() => PbdeployTool.Folder;
 
     /// <summary>The tool's dll, in a copy any user can read.</summary>
-    public static string ToolDll => Path.Combine(CopyOfTool(), "pbdeploy.dll");
+    public static string ToolDll => PbdeployTool.Dll;
 }

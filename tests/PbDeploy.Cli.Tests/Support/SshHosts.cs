@@ -10,7 +10,7 @@ namespace PbDeploy.Cli.Tests.Support;
 /// reaches it through <c>ProxyCommand ip netns exec NS nc %h %p</c>. <see cref="SshCommand"/> is the value of
 /// <c>PBDEPLOY_SSH_COMMAND</c> that uses it. The remote <c>pbdeploy</c> is the tool under test (a script on the PATH
 /// sshd gives its sessions). The host <see cref="Down"/> has a namespace but no sshd: unreachable. Everything is
-/// removed on dispose, by pid and by namespace name, every step bounded.
+/// removed on dispose, by pid and by namespace name, every step bounded. The Cake tests compile this file too (linked).
 /// </summary>
 public sealed class SshHosts : IAsyncLifetime
 {
@@ -60,7 +60,7 @@ public sealed class SshHosts : IAsyncLifetime
         // The remote pbdeploy: the tool under test, first on the PATH sshd gives its sessions.
         var bin = Directory.CreateDirectory(_dir.Combine("bin")).FullName;
         var tool = Path.Combine(bin, "pbdeploy");
-        File.WriteAllText(tool, $"#!/bin/sh\nexec dotnet '{Pbdeploy.ToolDll}' \"$@\"\n");
+        File.WriteAllText(tool, $"#!/bin/sh\nexec dotnet '{PbdeployTool.Dll}' \"$@\"\n");
         File.SetUnixFileMode(tool, (UnixFileMode)Convert.ToInt32("755", 8));
 
         var hostPublic = File.ReadAllText(hostKey + ".pub").Trim();
