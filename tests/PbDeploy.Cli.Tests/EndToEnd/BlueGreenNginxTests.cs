@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PbDeploy.Cli.Tests.Support;
@@ -34,31 +33,22 @@ public sealed class BlueGreenNginxTests(ITestOutputHelper output)
         var nginx = await StatusAsync(manifest, "nginx");
 
         // A client asking through nginx, one request after the other, each with a timeout, all through the redeploy.
-        using var stop = new CancellationTokenSource();
-        var client = Task.Run(() => AskUntilAsync(nginxPort, stop.Token));
-        await UntilAsync(() => Task.FromResult(Answers.Count), n => n >= 20, TimeSpan.FromSeconds(20), "20 answers before the redeploy");
+        await using var client = LoopingClient.Start(nginxPort);
+        await client.WaitForAnswersAsync(20, after: 0, "20 answers before the redeploy");
 
         WriteManifest(manifest, a, b, nginxPort, "v2");
-        var before = Answers.Count;
+        var before = client.Answers.Count;
         var clock = Stopwatch.StartNew();
         var redeploy = await Pbdeploy.RunAsync("deploy", "--manifest", manifest);
         var switchTime = clock.Elapsed;
-        var during = Answers.Count;
+        var during = client.Answers.Count;
         redeploy.ExitCode.ShouldBe(0, redeploy.Stdout + redeploy.Stderr);
-        await UntilAsync(() => Task.FromResult(Answers.Skip(during).Count()), n => n >= 20, TimeSpan.FromSeconds(20), "20 answers after the redeploy");
-        await stop.CancelAsync();
-        var answers = await client;
+        await client.WaitForAnswersAsync(20, after: during, "20 answers after the redeploy");
+        var answers = await client.StopAsync();
 
-        var failed = answers.Where(r => r.Body is not ("v1\n" or "v2\n")).ToList();
-        var firstV2 = answers.FindIndex(r => r.Body == "v2\n");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{answers.Count} requests, {during - before} of them during the redeploy of {switchTime.TotalSeconds:0.00} s; slowest {answers.Max(r => r.Time).TotalMilliseconds:0} ms; failed {failed.Count}"));
+        output.WriteLine(LoopingClient.Describe(answers, during - before, switchTime, "v1\n", "v2\n"));
         output.WriteLine(redeploy.Stdout);
-        output.WriteLine(string.Join("\n", answers.Select((r, i) => (r, i)).Where(x => x.r.Time > TimeSpan.FromMilliseconds(200)).Select(x => $"slow: #{x.i} {x.r.Time.TotalMilliseconds:0} ms {x.r.Body.Trim()}")));
-        failed.ShouldBeEmpty($"failed requests: {string.Join("; ", failed.Take(5).Select(f => f.Body))}");
-        firstV2.ShouldBeGreaterThan(0);
-        answers.Skip(firstV2).ShouldAllBe(r => r.Body == "v2\n", "once the new copy answers, the old one never does again");
-        answers.TakeLast(20).ShouldAllBe(r => r.Body == "v2\n");
+        LoopingClient.ShouldSwitchWithoutAFailedRequest(answers, "v1\n", "v2\n");
 
         var second = await StatusAsync(manifest, "app");
         second.Port.ShouldBe(b);
@@ -81,48 +71,6 @@ public sealed class BlueGreenNginxTests(ITestOutputHelper output)
 
         TestService.IsFree(b).ShouldBeTrue();
         TestService.IsFree(nginxPort).ShouldBeTrue();
-    }
-
-    private readonly List<Answer> _answers = [];
-
-    private IReadOnlyList<Answer> Answers
-    {
-        get
-        {
-            lock (_answers)
-            {
-                return [.. _answers];
-            }
-        }
-    }
-
-    private sealed record Answer(string Body, TimeSpan Time);
-
-    /// <summary>GET / through nginx, one after the other, until stopped: each answer's body, or why it failed.</summary>
-    private async Task<List<Answer>> AskUntilAsync(int port, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var clock = Stopwatch.StartNew();
-            string body;
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"), CancellationToken.None);
-                body = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(CancellationToken.None) : $"HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                body = $"{e.GetType().Name}: {e.Message}";
-            }
-
-            lock (_answers)
-            {
-                _answers.Add(new Answer(body, clock.Elapsed));
-            }
-        }
-
-        return [.. Answers];
     }
 
     /// <summary>The project: the app, nginx's template (proxy_pass to the app's active port), and the manifest.</summary>
