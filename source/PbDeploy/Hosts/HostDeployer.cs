@@ -310,7 +310,13 @@ public sealed class HostDeployer
             options.SshCommand,
             SshArguments(host, options, RemoteCommand(host, "status", ["--json", .. options.Deploy.Services])),
             _manifest.ProjectDir,
-            line => output.Append(line).Append('\n'),
+            line =>
+            {
+                if (output.Length < SshProcess.MaxLine)
+                {
+                    _ = output.Append(line).Append('\n'); // beyond: no status this version reads, and memory stays bounded
+                }
+            },
             line =>
             {
                 if (!string.IsNullOrWhiteSpace(line))
