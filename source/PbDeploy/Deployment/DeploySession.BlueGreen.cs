@@ -285,23 +285,28 @@ internal sealed partial class DeploySession
         }
     }
 
-    /// <summary>Stops every copy of a blue-green service, on either port; one outcome.</summary>
+    /// <summary>
+    /// Stops every copy of a blue-green service, on either port (the active one and a leftover, as status sees them:
+    /// another user's process on the other port is no copy, and is left alone); one outcome.
+    /// </summary>
     private async Task<ServiceOutcome> StopCopiesAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {
         const Phase phase = Phase.Stop;
+        var status = CurrentStatus(service);
+        if (status.State == ServiceState.Foreign)
+        {
+            return Failed(service, phase, Foreign(status));
+        }
+
+        var copies = new[] { status.Leftover, status }.OfType<ServiceStatus>().Where(c => c.State == ServiceState.Running).Select(c => (c.Port!.Value, c.Pid)).ToList();
         var stopped = new List<ServiceOutcome>();
-        foreach (var port in service.Ports!)
+        foreach (var port in service.Ports!.Where(p => copies.Any(c => c.Item1 == p)))
         {
             var copy = service.OnPort(port);
-            var status = CurrentStatus(copy);
-            if (status.State == ServiceState.Foreign)
+            var now = CurrentStatus(copy);
+            if (now.State == ServiceState.Running && now.Pid == copies.First(c => c.Item1 == port).Pid)
             {
-                return Failed(service, phase, Foreign(status)) with { OldPid = stopped.LastOrDefault()?.OldPid };
-            }
-
-            if (status.State == ServiceState.Running)
-            {
-                var outcome = await StopRunningAsync(copy, status, phase, cancellationToken).ConfigureAwait(false);
+                var outcome = await StopRunningAsync(copy, now, phase, cancellationToken).ConfigureAwait(false);
                 if (outcome.IsFailure)
                 {
                     return outcome;

@@ -236,6 +236,47 @@ public sealed class BlueGreenTests
         Served(a).ShouldBe($"pid {outcome.Pid} build 1");
     }
 
+    /// <summary>
+    /// Port B is free between deploys: another local user may bind it. Started after the copy on A, it would be taken
+    /// for the active copy: {services.app.port} rendered to it (the proxy's traffic to another user), the real copy
+    /// stopped as a leftover, the other user's process signalled as the old copy, and by stop.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task Another_users_process_on_the_free_port_is_not_a_copy_not_pointed_at_and_never_signalled()
+    {
+        await using var scene = new DeployScene();
+        var (a, b, _) = BlueGreenScene(scene);
+        var first = Outcome(await scene.DeployAsync(), "app");
+        first.Action.ShouldBe(ServiceAction.Started, first.Message);
+        using var elsewhere = new TempDirectory();
+        using var intruder = await TestService.StartAsNobodyAsync(elsewhere, "--port", b.ToString(System.Globalization.CultureInfo.InvariantCulture), "--build", "intruder");
+
+        var status = new StatusReader().Read(scene.Manifest!, [scene.Manifest!.GetService("app")])[0];
+        status.Port.ShouldBe(a);
+        status.Pid.ShouldBe(first.Pid);
+        status.Leftover.ShouldBeNull();
+        status.Note.ShouldNotBeNull().ShouldContain($"its other port {b} is in use by a process pbdeploy may not take (port {b} is held by pid {intruder.Pid} of uid 65534");
+
+        scene.Variables["build"] = "2";
+        _ = scene.Write();
+        var outcome = Outcome(await scene.DeployAsync(), "app");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed, outcome.Message);
+        outcome.Message.ShouldStartWith($"port {b}, where the new copy would start, is in use (pid {intruder.Pid}): nothing was started or stopped, the copy on port {a} (pid {first.Pid}) still serves");
+        IsAlive(intruder.Pid).ShouldBeTrue("another user's process is never signalled");
+        IsAlive(first.Pid!.Value).ShouldBeTrue();
+        Served(a).ShouldBe($"pid {first.Pid} build 1");
+        scene.Lines("proxy.conf").ShouldBe([$"upstream 127.0.0.1:{a}"], "the proxy still points at the real copy");
+        scene.Lines("app.conf").ShouldBe([$"listen {a}"]);
+
+        var stop = Outcome(await scene.StopAsync(new DeployOptions { Services = ["app"] }), "app", Phase.Stop);
+
+        stop.Action.ShouldBe(ServiceAction.Stopped, stop.Message);
+        stop.OldPid.ShouldBe(first.Pid);
+        IsAlive(first.Pid!.Value).ShouldBeFalse();
+        IsAlive(intruder.Pid).ShouldBeTrue("stop leaves another user's process alone");
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Stop_stops_the_copies_on_both_ports()
     {
