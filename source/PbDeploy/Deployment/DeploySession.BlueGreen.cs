@@ -105,6 +105,13 @@ internal sealed partial class DeploySession
                 };
             }
 
+            if (Impostor(oldPort, newPort) is { } impostor)
+            {
+                // Never stopped: it is not a process this deploy started, whatever the time it started.
+                return Failed(service, phase,
+                    $"{impostor}: nothing was switched, and the copy on port {oldPort} (pid {status.Pid}) still serves{DeployText.Restored(backup.Restore())}") with { OldPid = status.Pid };
+            }
+
             _raise(new SwitchingOver(service.Name, oldPort, newPort, [.. dependents.Select(d => d.Service.Name)]));
             _active[service.Name] = newPort;
             if (await SwitchDependentsAsync(dependents, cancellationToken).ConfigureAwait(false) is { } failure)
@@ -160,6 +167,21 @@ internal sealed partial class DeploySession
                 Message = $"{failed.Message}; the new copy on port {newPort} serves, the copy on port {oldPort} (pid {status.Pid}) may still run: the next deploy stops it first",
             };
         }
+    }
+
+    /// <summary>
+    /// Why what holds the new copy's port is not the new copy, though it started after its start command did (all a
+    /// daemonizing start can tell): its listening socket is another user's than the old copy's, and copies are started
+    /// alike. Another user bound the free port while the start command ran. Null when it is the same user (or unknown).
+    /// </summary>
+    private string? Impostor(int oldPort, int newPort)
+    {
+        var owners = _finder.FindPortOwners([oldPort, newPort]);
+        var (old, fresh) = (owners[oldPort], owners[newPort]);
+        return fresh.SocketUid is { } uid && old.SocketUid is { } oldUid && uid != oldUid
+            ? $"port {newPort} is held by pid {fresh.Pid} of uid {uid}, but the copy on port {oldPort} by uid {oldUid}: it is no copy of the service " +
+                $"(copies run as the same user) but another user's process, which pbdeploy neither takes nor signals. Free port {newPort}"
+            : null;
     }
 
     /// <summary>The manifest with each blue-green service's <c>port</c> at its active port: what <c>{services.NAME.port}</c> renders to now.</summary>
