@@ -44,19 +44,11 @@ internal sealed class CliConsole
     public bool Colors => _colors.Value;
 
     /// <summary>One line for people on stdout, made of styled pieces (above the spinner, when one runs).</summary>
+    /// <remarks>Each piece's control characters are written out (<see cref="TerminalText"/>): only pbdeploy's own styles reach the terminal.</remarks>
     public void Line(params Styled[] pieces)
     {
-        FlushAnnouncement();
         var colors = Colors;
-        var text = string.Concat(pieces.Select(p => p.Render(colors)));
-        if (_spinner is { } spinner)
-        {
-            spinner.WriteAbove(text);
-        }
-        else
-        {
-            _stdout.WriteLine(text);
-        }
+        WriteLine(string.Concat(pieces.Select(p => p.Render(colors))));
     }
 
     /// <summary>A table on stdout: ASCII off a terminal, box-drawing lines on one.</summary>
@@ -64,7 +56,20 @@ internal sealed class CliConsole
     {
         foreach (var line in table.Lines(IsTerminal, Colors))
         {
-            Line(line);
+            WriteLine(line);
+        }
+    }
+
+    private void WriteLine(string text)
+    {
+        FlushAnnouncement();
+        if (_spinner is { } spinner)
+        {
+            spinner.WriteAbove(text);
+        }
+        else
+        {
+            _stdout.WriteLine(text);
         }
     }
 
@@ -85,7 +90,7 @@ internal sealed class CliConsole
     }
 
     /// <summary>What the spinner shows, when one runs.</summary>
-    public void Status(string text) => _spinner?.Status(text);
+    public void Status(string text) => _spinner?.Status(TerminalText.Printable(text));
 
     /// <summary>
     /// A line that heads the output (which manifest a run uses): written just before the first output, on stdout or,
@@ -93,12 +98,12 @@ internal sealed class CliConsole
     /// </summary>
     public void Announce(string line, bool toStderr) => _announcement = (line, toStderr);
 
-    public void Error(string message) => _stderr.WriteLine($"pbdeploy: error: {message}");
+    public void Error(string message) => _stderr.WriteLine($"pbdeploy: error: {TerminalText.Printable(message)}");
 
     /// <summary>A line for people that is neither an error nor a warning, on stderr: <c>pbdeploy: SIGHUP received: ...</c>.</summary>
-    public void Note(string message) => _stderr.WriteLine($"pbdeploy: {message}");
+    public void Note(string message) => _stderr.WriteLine($"pbdeploy: {TerminalText.Printable(message)}");
 
-    public void Warning(string message) => _stderr.WriteLine($"pbdeploy: warning: {message}");
+    public void Warning(string message) => _stderr.WriteLine($"pbdeploy: warning: {TerminalText.Printable(message)}");
 
     private void FlushAnnouncement()
     {

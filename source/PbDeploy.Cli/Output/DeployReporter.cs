@@ -167,7 +167,7 @@ internal sealed class DeployReporter(CliConsole console, DeployManifest manifest
         {
             foreach (var line in output.Split('\n'))
             {
-                console.Line(Prefix, "    ", new Styled(line, TextStyle.Grey));
+                console.Line(Prefix, "    ", new Styled(line.TrimEnd('\r'), TextStyle.Grey));
             }
         }
     }

@@ -105,6 +105,13 @@ internal sealed partial class DeploySession
                 };
             }
 
+            if (Impostor(oldPort, newPort) is { } impostor)
+            {
+                // Never stopped: it is not a process this deploy started, whatever the time it started.
+                return Failed(service, phase,
+                    $"{impostor}: nothing was switched, and the copy on port {oldPort} (pid {status.Pid}) still serves{DeployText.Restored(backup.Restore())}") with { OldPid = status.Pid };
+            }
+
             _raise(new SwitchingOver(service.Name, oldPort, newPort, [.. dependents.Select(d => d.Service.Name)]));
             _active[service.Name] = newPort;
             if (await SwitchDependentsAsync(dependents, cancellationToken).ConfigureAwait(false) is { } failure)
@@ -160,6 +167,21 @@ internal sealed partial class DeploySession
                 Message = $"{failed.Message}; the new copy on port {newPort} serves, the copy on port {oldPort} (pid {status.Pid}) may still run: the next deploy stops it first",
             };
         }
+    }
+
+    /// <summary>
+    /// Why what holds the new copy's port is not the new copy, though it started after its start command did (all a
+    /// daemonizing start can tell): its listening socket is another user's than the old copy's, and copies are started
+    /// alike. Another user bound the free port while the start command ran. Null when it is the same user (or unknown).
+    /// </summary>
+    private string? Impostor(int oldPort, int newPort)
+    {
+        var owners = _finder.FindPortOwners([oldPort, newPort]);
+        var (old, fresh) = (owners[oldPort], owners[newPort]);
+        return fresh.SocketUid is { } uid && old.SocketUid is { } oldUid && uid != oldUid
+            ? $"port {newPort} is held by pid {fresh.Pid} of uid {uid}, but the copy on port {oldPort} by uid {oldUid}: it is no copy of the service " +
+                $"(copies run as the same user) but another user's process, which pbdeploy neither takes nor signals. Free port {newPort}"
+            : null;
     }
 
     /// <summary>The manifest with each blue-green service's <c>port</c> at its active port: what <c>{services.NAME.port}</c> renders to now.</summary>
@@ -285,23 +307,28 @@ internal sealed partial class DeploySession
         }
     }
 
-    /// <summary>Stops every copy of a blue-green service, on either port; one outcome.</summary>
+    /// <summary>
+    /// Stops every copy of a blue-green service, on either port (the active one and a leftover, as status sees them:
+    /// another user's process on the other port is no copy, and is left alone); one outcome.
+    /// </summary>
     private async Task<ServiceOutcome> StopCopiesAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {
         const Phase phase = Phase.Stop;
+        var status = CurrentStatus(service);
+        if (status.State == ServiceState.Foreign)
+        {
+            return Failed(service, phase, Foreign(status));
+        }
+
+        var copies = new[] { status.Leftover, status }.OfType<ServiceStatus>().Where(c => c.State == ServiceState.Running).Select(c => (c.Port!.Value, c.Pid)).ToList();
         var stopped = new List<ServiceOutcome>();
-        foreach (var port in service.Ports!)
+        foreach (var port in service.Ports!.Where(p => copies.Any(c => c.Item1 == p)))
         {
             var copy = service.OnPort(port);
-            var status = CurrentStatus(copy);
-            if (status.State == ServiceState.Foreign)
+            var now = CurrentStatus(copy);
+            if (now.State == ServiceState.Running && now.Pid == copies.First(c => c.Item1 == port).Pid)
             {
-                return Failed(service, phase, Foreign(status)) with { OldPid = stopped.LastOrDefault()?.OldPid };
-            }
-
-            if (status.State == ServiceState.Running)
-            {
-                var outcome = await StopRunningAsync(copy, status, phase, cancellationToken).ConfigureAwait(false);
+                var outcome = await StopRunningAsync(copy, now, phase, cancellationToken).ConfigureAwait(false);
                 if (outcome.IsFailure)
                 {
                     return outcome;

@@ -81,9 +81,12 @@ public sealed class HostDeployer
     internal static string RemoteCommand(HostDefinition host, string command, IEnumerable<string> arguments) =>
         ShellQuote.Join([host.Pbdeploy ?? "pbdeploy", command, "--local", "--manifest", RemoteManifest(host), .. arguments]);
 
-    /// <summary>ssh's arguments: batch mode and a connect timeout before the destination, then the remote command.</summary>
+    /// <summary>
+    /// ssh's arguments: batch mode and a connect timeout, <c>--</c> (OpenSSH reads options after the destination too: a
+    /// remote command starting with '-' would be one), the destination, then the remote command.
+    /// </summary>
     internal static IReadOnlyList<string> SshArguments(HostDefinition host, HostRunOptions options, string remoteCommand) =>
-        ["-o", "BatchMode=yes", "-o", $"ConnectTimeout={Seconds(options.ConnectTimeout)}", host.Ssh, remoteCommand];
+        ["-o", "BatchMode=yes", "-o", $"ConnectTimeout={Seconds(options.ConnectTimeout)}", "--", host.Ssh, remoteCommand];
 
     private static string RemoteManifest(HostDefinition host) => host.Dir.TrimEnd('/') + "/" + ManifestLoader.FileName;
 
@@ -303,7 +306,13 @@ public sealed class HostDeployer
             options.SshCommand,
             SshArguments(host, options, RemoteCommand(host, "status", ["--json", .. options.Deploy.Services])),
             _manifest.ProjectDir,
-            line => output.Append(line).Append('\n'),
+            line =>
+            {
+                if (output.Length < SshProcess.MaxLine)
+                {
+                    _ = output.Append(line).Append('\n'); // beyond: no status this version reads, and memory stays bounded
+                }
+            },
             line =>
             {
                 if (!string.IsNullOrWhiteSpace(line))

@@ -94,13 +94,76 @@ internal static class SshProcess
         return exit!;
     }
 
+    /// <summary>
+    /// The longest line passed on whole, in characters: a finished event carries each command's output (up to 256 KiB
+    /// each, escaped as JSON). A longer line (a remote that never ends one) is passed on as its start and a note, so
+    /// that memory stays bounded whatever the remote sends.
+    /// </summary>
+    internal const int MaxLine = 16 * 1024 * 1024;
+
+    /// <summary>How much of a line longer than <see cref="MaxLine"/> is passed on.</summary>
+    internal const int CutLineStart = 1024;
+
+    /// <summary>Reads lines ended by <c>\n</c> (a <c>\r</c> before it is dropped, one elsewhere stays in the line), each at most <see cref="MaxLine"/> characters.</summary>
     private static async Task ReadLinesAsync(int fd, Action<string> onLine, CancellationToken cancellationToken)
     {
         using var stream = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
         using var reader = new StreamReader(stream, new UTF8Encoding(false, false));
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var buffer = new char[64 * 1024];
+        var line = new StringBuilder();
+        long cut = 0; // characters dropped from the line being read, when it is too long
+        void End()
         {
-            onLine(line);
+            var text = line.ToString();
+            if (cut > 0)
+            {
+                onLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{text} … (a line of {text.Length + cut} characters, cut to its first {text.Length})"));
+            }
+            else
+            {
+                onLine(text.EndsWith('\r') ? text[..^1] : text);
+            }
+
+            _ = line.Clear();
+            cut = 0;
+        }
+
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            var start = 0;
+            while (start < read)
+            {
+                var newline = Array.IndexOf(buffer, '\n', start, read - start);
+                var end = newline < 0 ? read : newline;
+                var room = (cut > 0 ? CutLineStart : MaxLine) - line.Length;
+                var take = Math.Min(end - start, Math.Max(0, room));
+                _ = line.Append(buffer, start, take);
+                if (take < end - start)
+                {
+                    if (cut == 0)
+                    {
+                        // Too long: keep only its start from now on.
+                        cut = line.Length - CutLineStart;
+                        line.Length = CutLineStart;
+                    }
+
+                    cut += end - start - take;
+                }
+
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                End();
+                start = newline + 1;
+            }
+        }
+
+        if (line.Length > 0 || cut > 0)
+        {
+            End();
         }
     }
 

@@ -46,6 +46,11 @@ public sealed class StatusReader
     private static ServiceStatus FromPorts(ServiceDefinition service, IReadOnlyList<int> ports, IReadOnlyDictionary<int, PortOwner> owners)
     {
         var copies = ports.Select(port => FromPort(service.OnPort(port), owners[port])).ToList();
+        if (Stranger(service, copies, ports, owners) is { } stranger)
+        {
+            copies[stranger.Index] = stranger.Status;
+        }
+
         var running = copies.Where(c => c.State == ServiceState.Running).OrderBy(c => StartTicks(c.Pid!.Value)).ToList();
         ServiceStatus? leftover = null;
         string? note = null;
@@ -71,6 +76,29 @@ public sealed class StatusReader
             Leftover = leftover,
             Note = active.Note is null ? note : note is null ? active.Note : $"{active.Note}; {note}",
         };
+    }
+
+    /// <summary>
+    /// With both ports held by processes whose listening sockets belong to different users, one is no copy of the
+    /// service (two copies are started alike, so bind as the same user): another user's process that bound the port
+    /// left free between deploys. It is the one not of this user (pbdeploy's), else the one started later. It is
+    /// foreign: never the active copy (what <c>{services.NAME.port}</c> points at), never stopped as a leftover.
+    /// </summary>
+    private static (int Index, ServiceStatus Status)? Stranger(
+        ServiceDefinition service, List<ServiceStatus> copies, IReadOnlyList<int> ports, IReadOnlyDictionary<int, PortOwner> owners)
+    {
+        if (copies.Any(c => c.State != ServiceState.Running) || owners[ports[0]].SocketUid is not { } first || owners[ports[1]].SocketUid is not { } second || first == second)
+        {
+            return null;
+        }
+
+        var euid = (int)Platform.NativeFile.Euid;
+        var index = first == euid ? 1 : second == euid ? 0 : StartTicks(copies[0].Pid!.Value) > StartTicks(copies[1].Pid!.Value) ? 0 : 1;
+        var (copy, other) = (copies[index], copies[1 - index]);
+        var (uid, otherUid) = (owners[ports[index]].SocketUid, owners[ports[1 - index]].SocketUid);
+        var refusal = $"port {copy.Port} is held by pid {copy.Pid} of uid {uid}, but the copy on port {other.Port} (pid {other.Pid}) by uid {otherUid}: " +
+            $"it is not a copy of '{service.Name}' (two copies run as the same user), so pbdeploy neither takes it for one nor signals it. Free port {copy.Port}";
+        return (index, copy with { State = ServiceState.Foreign, SocketUid = uid, Note = refusal, Refusal = refusal });
     }
 
     /// <summary>When a process started (0 when it is gone: it counts as the older).</summary>

@@ -236,6 +236,94 @@ public sealed class BlueGreenTests
         Served(a).ShouldBe($"pid {outcome.Pid} build 1");
     }
 
+    /// <summary>
+    /// Port B is free between deploys: another local user may bind it. Started after the copy on A, it would be taken
+    /// for the active copy: {services.app.port} rendered to it (the proxy's traffic to another user), the real copy
+    /// stopped as a leftover, the other user's process signalled as the old copy, and by stop.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task Another_users_process_on_the_free_port_is_not_a_copy_not_pointed_at_and_never_signalled()
+    {
+        await using var scene = new DeployScene();
+        var (a, b, _) = BlueGreenScene(scene);
+        var first = Outcome(await scene.DeployAsync(), "app");
+        first.Action.ShouldBe(ServiceAction.Started, first.Message);
+        using var elsewhere = new TempDirectory();
+        using var intruder = await TestService.StartAsNobodyAsync(elsewhere, "--port", b.ToString(System.Globalization.CultureInfo.InvariantCulture), "--build", "intruder");
+
+        var status = new StatusReader().Read(scene.Manifest!, [scene.Manifest!.GetService("app")])[0];
+        status.Port.ShouldBe(a);
+        status.Pid.ShouldBe(first.Pid);
+        status.Leftover.ShouldBeNull();
+        status.Note.ShouldNotBeNull().ShouldContain($"its other port {b} is in use by a process pbdeploy may not take (port {b} is held by pid {intruder.Pid} of uid 65534");
+
+        scene.Variables["build"] = "2";
+        _ = scene.Write();
+        var outcome = Outcome(await scene.DeployAsync(), "app");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed, outcome.Message);
+        outcome.Message.ShouldStartWith($"port {b}, where the new copy would start, is in use (pid {intruder.Pid}): nothing was started or stopped, the copy on port {a} (pid {first.Pid}) still serves");
+        IsAlive(intruder.Pid).ShouldBeTrue("another user's process is never signalled");
+        IsAlive(first.Pid!.Value).ShouldBeTrue();
+        Served(a).ShouldBe($"pid {first.Pid} build 1");
+        scene.Lines("proxy.conf").ShouldBe([$"upstream 127.0.0.1:{a}"], "the proxy still points at the real copy");
+        scene.Lines("app.conf").ShouldBe([$"listen {a}"]);
+
+        var stop = Outcome(await scene.StopAsync(new DeployOptions { Services = ["app"] }), "app", Phase.Stop);
+
+        stop.Action.ShouldBe(ServiceAction.Stopped, stop.Message);
+        stop.OldPid.ShouldBe(first.Pid);
+        IsAlive(first.Pid!.Value).ShouldBeFalse();
+        IsAlive(intruder.Pid).ShouldBeTrue("stop leaves another user's process alone");
+    }
+
+    /// <summary>
+    /// A daemonizing start takes any process started after its command for the server it backgrounds: another user
+    /// binding the free port B while the start command runs would be taken for the new copy, the proxy switched to it
+    /// and the real copy stopped. The new copy binds as the old one did: a socket of another user on B is no copy.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task Another_user_binding_the_free_port_while_a_daemonizing_copy_starts_is_not_switched_to_nor_signalled()
+    {
+        await using var scene = new DeployScene();
+        var (a, b, _) = BlueGreenScene(scene);
+        var app = scene.Manifest!.GetService("app");
+        var first = Outcome(await scene.DeployAsync(), "app");
+        first.Action.ShouldBe(ServiceAction.Started, first.Message);
+        // The next start daemonizes: it says it began, waits for the test, then exits as a server would once backgrounded.
+        scene.Service("app", new
+        {
+            ports = new[] { a, b },
+            start = "echo > {project_dir}/starting; while [ ! -e {project_dir}/go ]; do sleep 0.05; done",
+            templates = new[] { "app.conf.template" },
+            start_timeout = 10,
+        });
+        _ = scene.Write();
+        using var elsewhere = new TempDirectory();
+        TestService? intruder = null;
+        try
+        {
+            var deploy = scene.DeployAsync(new DeployOptions { Services = ["app"] });
+            await Wait.Until(() => File.Exists(scene.Dir.Combine("starting")), TimeSpan.FromSeconds(20), "the new copy's start command");
+            intruder = await TestService.StartAsNobodyAsync(elsewhere, "--port", b.ToString(System.Globalization.CultureInfo.InvariantCulture), "--build", "intruder");
+            _ = scene.Dir.Write("go", "");
+            var outcome = Outcome(await deploy, "app");
+
+            outcome.Action.ShouldBe(ServiceAction.Failed, outcome.Message);
+            outcome.Message.ShouldNotBeNull().ShouldContain($"port {b} is held by pid {intruder.Pid} of uid 65534");
+            outcome.Message.ShouldContain($"the copy on port {a} (pid {first.Pid}) still serves");
+            IsAlive(intruder.Pid).ShouldBeTrue("another user's process is never signalled");
+            IsAlive(first.Pid!.Value).ShouldBeTrue();
+            Served(a).ShouldBe($"pid {first.Pid} build 1");
+            scene.Lines("proxy.conf").ShouldBe([$"upstream 127.0.0.1:{a}"], "the proxy was not switched to the other user's process");
+            scene.Lines("app.conf").ShouldBe([$"listen {a}"], "app's templates were put back");
+        }
+        finally
+        {
+            intruder?.Dispose();
+        }
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Stop_stops_the_copies_on_both_ports()
     {

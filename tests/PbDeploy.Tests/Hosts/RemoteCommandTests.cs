@@ -32,7 +32,7 @@ public sealed class RemoteCommandTests
 
         var arguments = HostDeployer.SshArguments(host, new HostRunOptions { ConnectTimeout = TimeSpan.FromSeconds(4) }, HostDeployer.RemoteCommand(host, "status", ["--json"]));
 
-        arguments.ShouldBe(["-o", "BatchMode=yes", "-o", "ConnectTimeout=4", "ssh://deploy@web1:2222", "'/opt/pb deploy' status --local --manifest /srv/site/pbdeploy.json --json"]);
+        arguments.ShouldBe(["-o", "BatchMode=yes", "-o", "ConnectTimeout=4", "--", "ssh://deploy@web1:2222", "'/opt/pb deploy' status --local --manifest /srv/site/pbdeploy.json --json"]);
     }
 
     [Theory]
@@ -43,5 +43,27 @@ public sealed class RemoteCommandTests
     public void Rsync_gets_an_ssh_url_as_host_and_port(string ssh, string destination, string? port)
     {
         HostDeployer.RsyncDestination(ssh).ShouldBe((destination, port));
+    }
+
+    /// <summary>
+    /// OpenSSH reads options after the destination too: a remote command that begins with '-' (a host's "pbdeploy"
+    /// setting such as "-oProxyCommand=...") would be a local ProxyCommand, run on this machine. "--" ends ssh's options.
+    /// </summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_pbdeploy_setting_that_looks_like_an_ssh_option_is_never_read_as_one()
+    {
+        using var dir = new TempDirectory();
+        var marker = dir.Combine("proxycommand-ran");
+        // "-oProxyCommand=sh deploy --local ...": sh would run the file "deploy" of the folder ssh runs in.
+        _ = dir.Write("deploy", $"touch '{marker}'\n");
+        var host = new HostDefinition { Name = "web1", Ssh = "ssh://nobody@127.0.0.1:1", Dir = "/srv/site", Pbdeploy = "-oProxyCommand=sh" };
+        var options = new HostRunOptions { SshCommand = "ssh -F /dev/null", ConnectTimeout = TimeSpan.FromSeconds(2) };
+        var errors = new List<string>();
+
+        var exit = await SshProcess.RunAsync(
+            options.SshCommand, HostDeployer.SshArguments(host, options, HostDeployer.RemoteCommand(host, "deploy", [])), dir.Path, _ => { }, errors.Add, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        exit.Code.ShouldBe(255, string.Join("\n", errors));
+        File.Exists(marker).ShouldBeFalse("ssh ran the remote command's first word as a local ProxyCommand");
     }
 }
