@@ -44,7 +44,7 @@ internal sealed class CliConsole
     public bool Colors => _colors.Value;
 
     /// <summary>One line for people on stdout, made of styled pieces (above the spinner, when one runs).</summary>
-    /// <remarks>Each piece's control characters are written out (<see cref="TerminalText"/>): only pbdeploy's own styles reach the terminal.</remarks>
+    /// <remarks>Each piece's control characters are written out (<see cref="PbDeploy.Deployment.DeployText.Printable"/>): only pbdeploy's own styles reach the terminal.</remarks>
     public void Line(params Styled[] pieces)
     {
         var colors = Colors;
@@ -90,7 +90,7 @@ internal sealed class CliConsole
     }
 
     /// <summary>What the spinner shows, when one runs.</summary>
-    public void Status(string text) => _spinner?.Status(TerminalText.Printable(text));
+    public void Status(string text) => _spinner?.Status(PbDeploy.Deployment.DeployText.Printable(text));
 
     /// <summary>
     /// A line that heads the output (which manifest a run uses): written just before the first output, on stdout or,
@@ -98,12 +98,12 @@ internal sealed class CliConsole
     /// </summary>
     public void Announce(string line, bool toStderr) => _announcement = (line, toStderr);
 
-    public void Error(string message) => _stderr.WriteLine($"pbdeploy: error: {TerminalText.Printable(message)}");
+    public void Error(string message) => _stderr.WriteLine($"pbdeploy: error: {PbDeploy.Deployment.DeployText.Printable(message)}");
 
     /// <summary>A line for people that is neither an error nor a warning, on stderr: <c>pbdeploy: SIGHUP received: ...</c>.</summary>
-    public void Note(string message) => _stderr.WriteLine($"pbdeploy: {TerminalText.Printable(message)}");
+    public void Note(string message) => _stderr.WriteLine($"pbdeploy: {PbDeploy.Deployment.DeployText.Printable(message)}");
 
-    public void Warning(string message) => _stderr.WriteLine($"pbdeploy: warning: {TerminalText.Printable(message)}");
+    public void Warning(string message) => _stderr.WriteLine($"pbdeploy: warning: {PbDeploy.Deployment.DeployText.Printable(message)}");
 
     private void FlushAnnouncement()
     {

@@ -62,7 +62,7 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
                 // The output of a failing command comes with the failure; a succeeding one's is for -verbosity=verbose.
                 foreach (var line in finished.Result.Output.TrimEnd('\n').Split('\n'))
                 {
-                    log.Verbose("{0}", $"{LinePrefix}    {line}");
+                    log.Verbose("{0}", DeployText.Printable($"{LinePrefix}    {line}"));
                 }
 
                 break;
@@ -205,10 +205,10 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
 
         if (outcome.IsFailure)
         {
-            log.Error("{0}", $"{LinePrefix}{outcome.Service}: {text}");
+            log.Error("{0}", DeployText.Printable($"{LinePrefix}{outcome.Service}: {text}"));
             foreach (var line in ThisRunsOutput(outcome).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                log.Error("{0}", $"{LinePrefix}    {line}");
+                log.Error("{0}", DeployText.Printable($"{LinePrefix}    {line}"));
             }
         }
         else
@@ -236,9 +236,9 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
     }
 
     // Always through "{0}": commands and messages hold braces ({port}) that Cake would read as format items.
-    private void Info(string text) => log.Information("{0}", LinePrefix + text);
+    private void Info(string text) => log.Information("{0}", DeployText.Printable(LinePrefix + text));
 
-    private void Warn(string text) => log.Warning("{0}", LinePrefix + text);
+    private void Warn(string text) => log.Warning("{0}", DeployText.Printable(LinePrefix + text));
 
     /// <summary>A run over hosts is done: a line per host, what became of it and of its services.</summary>
     public void HostsSummary(string what, HostsResult result)
@@ -251,7 +251,7 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
                 : $"[{done.Host}] {Word(done.State)}, {HostServices(done)}, {Seconds(done.Duration)}";
             if (done.IsFailure)
             {
-                log.Error("{0}", Prefix + text);
+                log.Error("{0}", DeployText.Printable(Prefix + text));
             }
             else
             {
@@ -271,7 +271,7 @@ internal sealed class CakeDeployLog(ICakeLog log, string prefix = "", DeployMani
                 Warn($"[{result.Host}] {HostText.NotRun}");
                 break;
             default:
-                log.Error("{0}", $"{LinePrefix}[{result.Host}] {Said(result)}");
+                log.Error("{0}", DeployText.Printable($"{LinePrefix}[{result.Host}] {Said(result)}"));
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PbDeploy.Manifest;
 using PbDeploy.Status;
 
@@ -199,4 +200,38 @@ public static class DeployText
         const string notRun = "not run: ";
         return message is not null && message.StartsWith(notRun, StringComparison.Ordinal) ? message[notRun.Length..] : message;
     }
+
+    /// <summary>
+    /// Text from elsewhere (a command's output, a remote host's events and lines) made harmless for a terminal, for
+    /// every front end that shows it: a control character would let it move the cursor, overwrite lines (<c>\r</c>),
+    /// set the clipboard (OSC 52) or the title, or forge a line of its own. Each C0 and C1 control character but tab,
+    /// DEL, and each bidirectional override is written out as an escape (<c>\e</c>, <c>\r</c>, <c>\x07</c>,
+    /// <c>\u202E</c>); the text itself when it has none.
+    /// </summary>
+    public static string Printable(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !text.Any(Unsafe))
+        {
+            return text ?? "";
+        }
+
+        var shown = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            _ = !Unsafe(c) ? shown.Append(c) : c switch
+            {
+                '\e' => shown.Append("\\e"),
+                '\r' => shown.Append("\\r"),
+                '\n' => shown.Append("\\n"),
+                '\b' => shown.Append("\\b"),
+                < '\u0100' => shown.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}"),
+                _ => shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+            };
+        }
+
+        return shown.ToString();
+    }
+
+    private static bool Unsafe(char c) =>
+        (char.IsControl(c) && c != '\t') || c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }
