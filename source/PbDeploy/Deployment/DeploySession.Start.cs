@@ -302,9 +302,9 @@ internal sealed partial class DeploySession
             $"it was not ready within its start_timeout of {service.StartTimeout.TotalSeconds:0.##} s (waiting for {what})"));
     }
 
-    private static Readiness GoneAfterRestart(ServiceDefinition service, int master)
+    private Readiness GoneAfterRestart(ServiceDefinition service, int master)
     {
-        var nothing = service.Port is { } port ? $"port {port} no longer listens" : $"pidfile {service.Pidfile} names no live process";
+        var nothing = service.Port is { } port ? $"port {port} no longer listens" : $"pidfile {StatusReader.PidfilePath(_manifest, service)} names no live process";
         return new Readiness(null, null,
             $"after its restart command, its process (pid {master}) is gone and {nothing}: the command stopped the service and started nothing " +
             "in its place. Give a restart command that starts it again, or \"restart\": true to have PbDeploy stop and start it")
@@ -314,9 +314,9 @@ internal sealed partial class DeploySession
     }
 
     /// <summary>Why the process now holding the service's port (or named by its pidfile) is not the one started; null when it is.</summary>
-    private static string? NotOurs(ServiceDefinition service, ServiceStatus status, Provenance ours)
+    private string? NotOurs(ServiceDefinition service, ServiceStatus status, Provenance ours)
     {
-        var where = service.Port is { } port ? $"port {port} is held by" : $"pidfile {service.Pidfile} names";
+        var where = service.Port is { } port ? $"port {port} is held by" : $"pidfile {StatusReader.PidfilePath(_manifest, service)} names";
         var advice = service.Port is not null ? "Free the port, or give the service another port" : "Check what writes the pidfile";
         if (status.State == ServiceState.Foreign)
         {

@@ -79,6 +79,22 @@ public sealed class PidfileServiceTests
         IsAlive(second).ShouldBeFalse();
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_pidfile_naming_a_process_the_start_did_not_start_fails_naming_the_rendered_pidfile_and_signals_nothing()
+    {
+        await using var scene = new DeployScene();
+        using var stranger = await TestService.StartAsync(scene.Dir);
+        Directory.CreateDirectory(scene.Dir.Combine("run"));
+        scene.Service("web", new { pidfile = "{project_dir}/run/web.pid", start = $"echo {stranger.Pid} > {{project_dir}}/run/web.pid" });
+
+        var started = Outcome(await scene.DeployAsync(), "web");
+
+        started.Action.ShouldBe(ServiceAction.Failed);
+        started.Message.ShouldStartWith($"pidfile {scene.Dir.Combine("run", "web.pid")} names pid {stranger.Pid}, which pbdeploy did not start");
+        await Task.Delay(300);
+        IsAlive(stranger.Pid).ShouldBeTrue();
+    }
+
     /// <summary>A pidfile in a folder others can write (as /tmp): another user writes the pid of one of root's processes there.</summary>
     [Fact(Timeout = 60_000)]
     public async Task A_pidfile_another_user_planted_naming_roots_process_is_refused_and_stop_signals_nothing()
