@@ -117,6 +117,14 @@ internal static class HostReader
                             setting.Location, $"{key}.ssh: must be one ssh destination without spaces, got {ManifestJson.Quote(ssh)}; put options in ~/.ssh/config or PBDEPLOY_SSH_COMMAND");
                     }
 
+                    if (!ssh.StartsWith("ssh://", StringComparison.Ordinal) && ssh.Contains(':', StringComparison.Ordinal))
+                    {
+                        throw new ManifestException(
+                            setting.Location,
+                            $"{key}.ssh: {ManifestJson.Quote(ssh)} has a ':', which ssh does not take for a port and rsync (--sync) reads as a remote path or a daemon (host::module); " +
+                            "give a port as ssh://user@host:port, and an IPv6 address through a Host alias in ~/.ssh/config");
+                    }
+
                     break;
                 case "dir":
                     dir = ReadText(setting, $"{key}.dir");
