@@ -123,7 +123,10 @@ public sealed class HostTasksTests : IDisposable
             {
                 var result = PbDeployHosts("pbdeploy.json");
                 Information("result: {0}", string.Join(" ", result.Hosts.Select(h => $"{h.Host}={h.State}")));
-                foreach (var host in PbDeployHostsStatus("pbdeploy.json"))
+                // The types need no namespace in a script (PbDeploy.Hosts is imported).
+                Information("all ok: {0}", result.Hosts.All(h => h.State == HostState.Succeeded));
+                IReadOnlyList<HostStatus> statuses = PbDeployHostsStatus("pbdeploy.json");
+                foreach (var host in statuses)
                 {
                     Information("status row: {0} {1} {2}", host.Host, host.Services.Single().Name, host.Services.Single().State);
                 }
@@ -152,6 +155,7 @@ public sealed class HostTasksTests : IDisposable
         up.Output.ShouldContain("[web2] app: started, pid");
         up.Output.ShouldMatch(@"\[web2\] ok, app started, \d+\.\d s");
         up.Output.ShouldContain("result: web1=Succeeded web2=Succeeded");
+        up.Output.ShouldContain("all ok: True");
         up.Output.ShouldContain("status row: web1 app Running");
         up.Output.ShouldContain("status row: web2 app Running");
 
