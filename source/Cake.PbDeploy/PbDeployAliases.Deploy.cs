@@ -11,12 +11,13 @@ public static partial class PbDeployAliases
     /// <summary>
     /// Deploys the services of a manifest at once, as <c>pbdeploy</c> does: one pipeline per service, before →
     /// start/restart → after (start/restart only with <see cref="PbDeploySettings.Quick"/>), each service after the
-    /// whole pipelines of those it depends on. Progress goes to Cake's log.
+    /// whole pipelines of those it depends on. Progress goes to Cake's log. It acts on this machine: a manifest with
+    /// <c>hosts</c> is refused, nothing started, unless <see cref="PbDeploySettings.Local"/> (use <c>PbDeployHosts</c>).
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
     /// <returns>What each step did to each service.</returns>
-    /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad.</exception>
+    /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad, or the manifest has hosts and <see cref="PbDeploySettings.Local"/> is not set.</exception>
     /// <example>
     /// <code>
     /// Task("Release").IsDependentOn("Publish").Does(() => PbDeploy("pbdeploy.json"));
@@ -31,7 +32,7 @@ public static partial class PbDeployAliases
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
     /// <param name="settings">The services, quick, no dependencies, and the lock timeout.</param>
     /// <returns>What each step did to each service.</returns>
-    /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad.</exception>
+    /// <exception cref="CakeException">A service failed (the message names it and says why), or the manifest, a command or a template is bad, or the manifest has hosts and <see cref="PbDeploySettings.Local"/> is not set.</exception>
     /// <example>
     /// <code>
     /// var result = PbDeploy("pbdeploy.json", new PbDeploySettings { Services = { "web" }, Quick = true });
@@ -45,11 +46,15 @@ public static partial class PbDeployAliases
         return Run(context, manifest, settings, "deploy", nameof(PbDeploy), (deployer, options, token) => deployer.DeployAsync(options with { Quick = settings.Quick, NoDependencies = settings.NoDependencies }, token));
     }
 
-    /// <summary>Stops the services of a manifest, dependents first, as <c>pbdeploy stop</c> does (only those named: never what they depend on).</summary>
+    /// <summary>
+    /// Stops the services of a manifest on this machine, dependents first, as <c>pbdeploy stop --local</c> does (only
+    /// those named: never what they depend on). A manifest with <c>hosts</c> is refused unless
+    /// <see cref="PbDeploySettings.Local"/> (use <c>PbDeployHostsStop</c>).
+    /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
     /// <returns>What was stopped.</returns>
-    /// <exception cref="CakeException">A service could not be stopped, or the manifest is bad.</exception>
+    /// <exception cref="CakeException">A service could not be stopped, or the manifest is bad, or it has hosts and <see cref="PbDeploySettings.Local"/> is not set.</exception>
     /// <example>
     /// <code>
     /// Teardown(context => PbDeployStop("pbdeploy.json"));
@@ -64,7 +69,7 @@ public static partial class PbDeployAliases
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
     /// <param name="settings">The services and the lock timeout.</param>
     /// <returns>What was stopped.</returns>
-    /// <exception cref="CakeException">A service could not be stopped, or the manifest is bad.</exception>
+    /// <exception cref="CakeException">A service could not be stopped, or the manifest is bad, or it has hosts and <see cref="PbDeploySettings.Local"/> is not set.</exception>
     /// <example>
     /// <code>
     /// PbDeployStop("pbdeploy.json", new PbDeploySettings { Services = { "worker" } });
@@ -83,6 +88,15 @@ public static partial class PbDeployAliases
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var loaded = Manifests.Load(context, manifest, alias);
+        if (loaded.Hosts.Count > 0 && !settings.Local)
+        {
+            // A build script would otherwise start production services on the build machine.
+            var (hostsAlias, verb) = what == "deploy" ? (nameof(PbDeployHosts), "deploy") : (nameof(PbDeployHostsStop), "stop");
+            throw new CakeException(
+                $"PbDeploy: {loaded.Path} has hosts ({string.Join(", ", loaded.Hosts.Select(h => h.Name))}): {alias} acts on this machine; " +
+                $"call {hostsAlias}(\"{manifest}\") to {verb} on the hosts, or set Local = true (PbDeploySettings) to {verb} here.");
+        }
+
         var log = new CakeDeployLog(context.Log, manifest: loaded);
         var deployer = new Deployer(loaded, log.OnEvent);
         log.Diagnostics(loaded, deployer);

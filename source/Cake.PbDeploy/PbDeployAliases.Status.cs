@@ -11,7 +11,11 @@ namespace Cake.PbDeploy;
 
 public static partial class PbDeployAliases
 {
-    /// <summary>What runs for each service of a manifest: running (with its pids), stopped, or foreign (the port listens, its process cannot be seen).</summary>
+    /// <summary>
+    /// What runs for each service of a manifest on this machine: running (with its pids), stopped, or foreign (the port
+    /// listens, its process cannot be seen). It only reads, so a manifest with <c>hosts</c> is read here too; use
+    /// <c>PbDeployHostsStatus</c> for what runs on the hosts.
+    /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="manifest">The manifest, relative to the script's working folder.</param>
     /// <param name="services">The services; none for all of them.</param>

@@ -17,6 +17,7 @@ namespace Cake.PbDeploy;
 // global::PbDeploy.Deployment.X works).
 [CakeNamespaceImport("PbDeploy")]
 [CakeNamespaceImport("PbDeploy.Deployment")]
+[CakeNamespaceImport("PbDeploy.Hosts")]
 [CakeNamespaceImport("PbDeploy.Manifest")]
 [CakeNamespaceImport("PbDeploy.Processes")]
 [CakeNamespaceImport("PbDeploy.Status")]

@@ -1,7 +1,7 @@
 namespace Cake.PbDeploy;
 
 /// <summary>
-/// What the <c>PbDeploy</c> and <c>PbDeployStop</c> aliases act on, and how. Set its properties, chain the
+/// What the <c>PbDeploy</c> and <c>PbDeployStop</c> aliases act on (on this machine), and how. Set its properties, chain the
 /// <c>With...</c> extensions of <see cref="PbDeploySettingsExtensions"/>, or pass an <c>Action&lt;PbDeploySettings&gt;</c>
 /// to the alias.
 /// </summary>
@@ -31,4 +31,11 @@ public sealed class PbDeploySettings
 
     /// <summary>How long to wait for another deploy of the same project to finish (default 10 minutes).</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Act on this machine even though the manifest has <c>hosts</c> (the CLI's <c>--local</c>). Without it,
+    /// <c>PbDeploy</c> and <c>PbDeployStop</c> refuse such a manifest, starting nothing: <c>PbDeployHosts</c> and
+    /// <c>PbDeployHostsStop</c> act on its hosts.
+    /// </summary>
+    public bool Local { get; set; }
 }

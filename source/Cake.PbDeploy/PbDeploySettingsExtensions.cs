@@ -1,7 +1,7 @@
 namespace Cake.PbDeploy;
 
 /// <summary>
-/// Fluent <c>With...</c> setters for <see cref="PbDeploySettings"/> and <see cref="PbDeployTaskSettings"/>: each sets
+/// Fluent <c>With...</c> setters for <see cref="PbDeploySettings"/>, <see cref="PbDeployHostSettings"/> and <see cref="PbDeployTaskSettings"/>: each sets
 /// one property and returns the same settings, to chain them.
 /// </summary>
 /// <example>
@@ -75,6 +75,128 @@ public static class PbDeploySettingsExtensions
     /// </code>
     /// </example>
     public static PbDeploySettings WithLockTimeout(this PbDeploySettings settings, TimeSpan lockTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.LockTimeout = lockTimeout;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeploySettings.Local"/>: act on this machine even though the manifest has hosts.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="local">True (the default) to act here.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeploy("pbdeploy.json", new PbDeploySettings().WithLocal());
+    /// </code>
+    /// </example>
+    public static PbDeploySettings WithLocal(this PbDeploySettings settings, bool local = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Local = local;
+        return settings;
+    }
+
+    /// <summary>Adds services to <see cref="PbDeployHostSettings.Services"/> (none named: all services).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="services">The names of the services, as in the manifest.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployHosts("pbdeploy.json", new PbDeployHostSettings().WithServices("web"));
+    /// </code>
+    /// </example>
+    public static PbDeployHostSettings WithServices(this PbDeployHostSettings settings, params string[] services)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var service in services)
+        {
+            settings.Services.Add(service);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Adds hosts to <see cref="PbDeployHostSettings.Hosts"/> (none named: all of the manifest's hosts).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="hosts">The names of the hosts, as in the manifest's <c>hosts</c>.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployHosts("pbdeploy.json", new PbDeployHostSettings().WithHosts("web1"));
+    /// </code>
+    /// </example>
+    public static PbDeployHostSettings WithHosts(this PbDeployHostSettings settings, params string[] hosts)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(hosts);
+        foreach (var host in hosts)
+        {
+            settings.Hosts.Add(host);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployHostSettings.Quick"/>: the hosts skip the before and after commands.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="quick">True (the default) to skip them.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployHosts("pbdeploy.json", new PbDeployHostSettings().WithQuick(HasArgument("quick")));
+    /// </code>
+    /// </example>
+    public static PbDeployHostSettings WithQuick(this PbDeployHostSettings settings, bool quick = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Quick = quick;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployHostSettings.NoDependencies"/>: the hosts deploy only the services named.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="noDependencies">True (the default) to leave out what they depend on.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployHosts("pbdeploy.json", new PbDeployHostSettings().WithServices("web").WithNoDependencies());
+    /// </code>
+    /// </example>
+    public static PbDeployHostSettings WithNoDependencies(this PbDeployHostSettings settings, bool noDependencies = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.NoDependencies = noDependencies;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployHostSettings.Sync"/>: first copy the project to each host's dir.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="sync">True (the default) to copy it.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployHosts("pbdeploy.json", new PbDeployHostSettings().WithSync());
+    /// </code>
+    /// </example>
+    public static PbDeployHostSettings WithSync(this PbDeployHostSettings settings, bool sync = true)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Sync = sync;
+        return settings;
+    }
+
+    /// <summary>Sets <see cref="PbDeployHostSettings.LockTimeout"/>: how long each host waits for another deploy of its project.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="lockTimeout">The longest wait; zero to fail at once when another deploy runs.</param>
+    /// <returns>The same <paramref name="settings"/>.</returns>
+    /// <example>
+    /// <code>
+    /// PbDeployHosts("pbdeploy.json", new PbDeployHostSettings().WithLockTimeout(TimeSpan.FromMinutes(2)));
+    /// </code>
+    /// </example>
+    public static PbDeployHostSettings WithLockTimeout(this PbDeployHostSettings settings, TimeSpan lockTimeout)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.LockTimeout = lockTimeout;

@@ -386,23 +386,7 @@ internal sealed class DeployTaskGraph
             Hosts = host is null ? HostNames(context) ?? [] : [host],
             Sync = Sync(context),
         };
-        var runner = new HostDeployer(session.Manifest, session.Log.OnEvent);
-        _ = Manifests.Run(() => runner.Select(hostOptions.Hosts)); // a wrong name is one line before anything runs
-        var what = stop ? "stop" : "deploy";
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var interruption = new Interruption();
-        var result = await Manifests.RunAsync(() => stop
-            ? runner.StopAsync(hostOptions, interruption.Token)
-            : runner.DeployAsync(hostOptions, interruption.Token)).ConfigureAwait(false);
-        session.Log.HostsSummary(what, result);
-        if (result.Succeeded)
-        {
-            return;
-        }
-
-        throw new CakeException(session.Log.Prefix + (result.Interrupted
-            ? $"PbDeploy {what} over hosts was interrupted: each host stopped what it had started and nothing more was run; the lines above say what was done."
-            : "PbDeploy " + HostText.Failure(what, result, clock.Elapsed)));
+        _ = await HostRuns.RunAsync(session.Log, session.Manifest, hostOptions, stop).ConfigureAwait(false);
     }
 
     /// <summary>

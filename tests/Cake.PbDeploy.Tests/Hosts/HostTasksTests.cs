@@ -113,6 +113,92 @@ public sealed class HostTasksTests : IDisposable
         (await _hosts.ListensAsync("web2", _port)).ShouldBeFalse();
     }
 
+    [HostsFact(Timeout = 400_000)]
+    public async Task The_aliases_PbDeployHosts_deploys_on_both_hosts_PbDeployHostsStatus_returns_both_and_PbDeployHostsStop_stops_them()
+    {
+        _hosts.EnsureReady();
+        _ = Project();
+        const string aliases = """
+            Task("Up").Does(() =>
+            {
+                var result = PbDeployHosts("pbdeploy.json");
+                Information("result: {0}", string.Join(" ", result.Hosts.Select(h => $"{h.Host}={h.State}")));
+                // The types need no namespace in a script (PbDeploy.Hosts is imported).
+                Information("all ok: {0}", result.Hosts.All(h => h.State == HostState.Succeeded));
+                IReadOnlyList<HostStatus> statuses = PbDeployHostsStatus("pbdeploy.json");
+                foreach (var host in statuses)
+                {
+                    Information("status row: {0} {1} {2}", host.Host, host.Services.Single().Name, host.Services.Single().State);
+                }
+            });
+            Task("Down").Does(() =>
+            {
+                var result = PbDeployHostsStop("pbdeploy.json", new PbDeployHostSettings().WithServices("app"));
+                Information("result: {0}", string.Join(" ", result.Hosts.Select(h => $"{h.Host}={h.State}")));
+                foreach (var host in PbDeployHostsStatus("pbdeploy.json", s => s.WithHosts("web2")))
+                {
+                    Information("status row: {0} {1} {2}", host.Host, host.Services.Single().Name, host.Services.Single().State);
+                }
+            });
+            RunTarget(Argument("target", "Up"));
+            """;
+
+        var up = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + aliases, "--target=Up");
+        var bothServe = (await _hosts.ListensAsync("web1", _port), await _hosts.ListensAsync("web2", _port), TestService.IsFree(_port));
+        var down = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + aliases, "--target=Down");
+        var noneServes = (await _hosts.ListensAsync("web1", _port), await _hosts.ListensAsync("web2", _port));
+
+        up.ExitCode.ShouldBe(0, up.Output);
+        bothServe.ShouldBe((true, true, true), "each host serves the port in its own namespace, and nothing serves it here");
+        up.Output.ShouldContain("[web1] deploying over ssh web1");
+        up.Output.ShouldContain("[web1] app: started, pid");
+        up.Output.ShouldContain("[web2] app: started, pid");
+        up.Output.ShouldMatch(@"\[web2\] ok, app started, \d+\.\d s");
+        up.Output.ShouldContain("result: web1=Succeeded web2=Succeeded");
+        up.Output.ShouldContain("all ok: True");
+        up.Output.ShouldContain("status row: web1 app Running");
+        up.Output.ShouldContain("status row: web2 app Running");
+
+        down.ExitCode.ShouldBe(0, down.Output);
+        down.Output.ShouldContain("[web1] app: stopped, pid");
+        down.Output.ShouldContain("[web2] app: stopped, pid");
+        down.Output.ShouldContain("result: web1=Succeeded web2=Succeeded");
+        down.Output.ShouldContain("status row: web2 app Stopped");
+        down.Output.ShouldNotContain("status row: web1");
+        noneServes.ShouldBe((false, false));
+    }
+
+    [HostsFact(Timeout = 300_000)]
+    public async Task PbDeployHosts_with_an_unreachable_host_fails_naming_it_as_the_tasks_do_and_PbDeployHostsStatus_too()
+    {
+        _hosts.EnsureReady();
+        _ = Project("web1", SshHosts.Down);
+        const string aliases = """
+            Task("Up").Does(() => PbDeployHosts("pbdeploy.json"));
+            Task("Status").Does(() => PbDeployHostsStatus("pbdeploy.json"));
+            Task("Down").Does(() => PbDeployHostsStop("pbdeploy.json", s => s.WithHosts("web1")));
+            RunTarget(Argument("target", "Up"));
+            """;
+
+        var up = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + aliases, "--target=Up");
+        var web1Serves = await _hosts.ListensAsync("web1", _port);
+        var status = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + aliases, "--target=Status");
+        var down = await CakeRunner.RunAsync(_dir, CakeRunner.Reference + aliases, "--target=Down");
+
+        up.ExitCode.ShouldNotBe(0, up.Output);
+        up.Output.ShouldContain("[web1] app: started, pid");
+        up.Output.ShouldMatch(@"\[down\] unreachable: .+, \d+\.\d s\n");
+        up.Output.ShouldMatch(@"PbDeploy deploy over hosts: unreachable: down \(1 of 2 done, \d+\.\d s\); see above\.");
+        web1Serves.ShouldBeTrue();
+
+        status.ExitCode.ShouldNotBe(0, status.Output);
+        status.Output.ShouldMatch(@"\[down\] unreachable: .+\n");
+        status.Output.ShouldContain("PbDeploy status over hosts: unreachable: down (1 of 2 done); see above.");
+
+        down.ExitCode.ShouldBe(0, down.Output);
+        (await _hosts.ListensAsync("web1", _port)).ShouldBeFalse();
+    }
+
     [HostsFact(Timeout = 300_000)]
     public async Task A_failing_first_host_with_rollout_batch_1_fails_the_task_naming_it_and_the_second_is_not_run()
     {
