@@ -43,25 +43,8 @@ public sealed class HostTasksTests : IDisposable
 
     public void Dispose()
     {
-        // Whatever a failed test left serving in a namespace: the services on this test's port, by pid.
-        foreach (var ns in _hosts.Names.Select(_hosts.Namespace))
-        {
-            foreach (var pid in _hosts.PidsAsync(ns).GetAwaiter().GetResult())
-            {
-                if (TryRead($"/proc/{pid}/cmdline").Contains(_port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
-                {
-                    try
-                    {
-                        Process.GetProcessById(pid).Kill();
-                    }
-                    catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-                    {
-                        // gone
-                    }
-                }
-            }
-        }
-
+        // Whatever a failed test left serving in a namespace, by pid.
+        _hosts.StopServing(_hosts.Names, _port);
         _dir.Dispose();
     }
 
@@ -330,17 +313,17 @@ public sealed class HostTasksTests : IDisposable
             result.ExitCode.ShouldNotBe(0, result.Output);
             result.Output.ShouldContain("[web1] interrupted: the host stopped what it had started");
             result.Output.ShouldContain("PbDeploy deploy over hosts was interrupted: each host stopped what it had started and nothing more was run");
-            await Wait.Until(() => befores.All(pid => !IsAlive(pid)), TimeSpan.FromSeconds(10), "the remote before commands to be gone");
+            await Wait.Until(() => befores.All(pid => !SshHosts.IsAlive(pid)), TimeSpan.FromSeconds(10), "the remote before commands to be gone");
             foreach (var host in _hosts.Names)
             {
-                var left = (await _hosts.PidsAsync(_hosts.Namespace(host))).Where(pid => TryRead($"/proc/{pid}/cmdline").Contains("pbdeploy.dll", StringComparison.Ordinal));
+                var left = await _hosts.PbdeployPidsAsync(host);
                 left.ShouldBeEmpty($"no remote pbdeploy is left on {host}");
                 (await _hosts.ListensAsync(host, _port)).ShouldBeFalse("the service was never started");
             }
         }
         finally
         {
-            foreach (var pid in befores.Where(IsAlive))
+            foreach (var pid in befores.Where(SshHosts.IsAlive))
             {
                 _ = Kill(pid, 9);
             }
@@ -394,28 +377,6 @@ public sealed class HostTasksTests : IDisposable
         File.WriteAllText(manifest, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static bool IsAlive(int pid)
-    {
-        var stat = TryRead($"/proc/{pid}/stat");
-        return stat.Length > 0 && !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-    }
-
     [DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
-
-    private static string TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 }

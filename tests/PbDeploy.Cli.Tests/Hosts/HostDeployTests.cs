@@ -27,25 +27,8 @@ public sealed class HostDeployTests : IDisposable
 
     public void Dispose()
     {
-        // Whatever a failed test left serving in a namespace: the services of this test's folder, by pid.
-        foreach (var ns in _hosts.Names.Append(SshHosts.Down).Select(_hosts.Namespace))
-        {
-            foreach (var pid in _hosts.PidsAsync(ns).GetAwaiter().GetResult())
-            {
-                if (File.Exists($"/proc/{pid}/cmdline") && new[] { _port, _otherPort }.Any(p => TryRead($"/proc/{pid}/cmdline").Contains(p.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)))
-                {
-                    try
-                    {
-                        Process.GetProcessById(pid).Kill();
-                    }
-                    catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-                    {
-                        // gone
-                    }
-                }
-            }
-        }
-
+        // Whatever a failed test left serving in a namespace, by pid.
+        _hosts.StopServing(_hosts.Names.Append(SshHosts.Down), _port, _otherPort);
         _dir.Dispose();
     }
 
@@ -316,7 +299,7 @@ public sealed class HostDeployTests : IDisposable
             var pidFiles = _hosts.Names.Select(h => Path.Combine(_dir.Combine(h), "before.pid")).ToList();
             await Wait.Until(() => pidFiles.All(f => File.Exists(f) && File.ReadAllText(f).Trim().Length > 0), TimeSpan.FromSeconds(30), "both hosts' before commands");
             var befores = pidFiles.Select(f => int.Parse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture)).ToList();
-            befores.ShouldAllBe(pid => IsAlive(pid));
+            befores.ShouldAllBe(pid => SshHosts.IsAlive(pid));
 
             clock.Restart();
             Signal(pbdeploy.Id, "INT");
@@ -325,7 +308,7 @@ public sealed class HostDeployTests : IDisposable
             var stopped = clock.Elapsed;
 
             pbdeploy.ExitCode.ShouldBe(1, File.ReadAllText(stdout) + File.ReadAllText(stderr));
-            await Wait.Until(() => befores.All(pid => !IsAlive(pid)), TimeSpan.FromSeconds(10), "the remote before commands to be gone");
+            await Wait.Until(() => befores.All(pid => !SshHosts.IsAlive(pid)), TimeSpan.FromSeconds(10), "the remote before commands to be gone");
             var errors = File.ReadAllText(stderr);
             errors.ShouldContain("SIGINT received");
             errors.ShouldContain("interrupted: each host stopped what it had started");
@@ -334,7 +317,7 @@ public sealed class HostDeployTests : IDisposable
             (await _hosts.ListensAsync("web2", _port)).ShouldBeFalse("the service was never started");
             foreach (var host in _hosts.Names)
             {
-                var left = (await _hosts.PidsAsync(_hosts.Namespace(host))).Where(pid => TryRead($"/proc/{pid}/cmdline").Contains("pbdeploy.dll", StringComparison.Ordinal));
+                var left = await _hosts.PbdeployPidsAsync(host);
                 left.ShouldBeEmpty($"no remote pbdeploy is left on {host}");
             }
 
@@ -400,31 +383,9 @@ public sealed class HostDeployTests : IDisposable
         File.WriteAllText(manifest, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static bool IsAlive(int pid)
-    {
-        var stat = TryRead($"/proc/{pid}/stat");
-        return stat.Length > 0 && stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z') == false;
-    }
-
     private static void Signal(int pid, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
         kill.WaitForExit(5000).ShouldBeTrue();
-    }
-
-    private static string TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
     }
 }

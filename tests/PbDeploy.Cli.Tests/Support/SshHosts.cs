@@ -146,6 +146,52 @@ public sealed class SshHosts : IAsyncLifetime
             : [];
     }
 
+    /// <summary>The remote pbdeploy processes (the tool under test) still running on a host.</summary>
+    public async Task<IReadOnlyList<int>> PbdeployPidsAsync(string host) =>
+        [.. (await PidsAsync(Namespace(host))).Where(pid => CommandLine(pid).Contains("pbdeploy.dll", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Stops, by pid, what a failed test left serving on <paramref name="hosts"/>: every process in their namespaces
+    /// whose command line names one of <paramref name="ports"/>.
+    /// </summary>
+    public void StopServing(IEnumerable<string> hosts, params int[] ports)
+    {
+        foreach (var ns in hosts.Select(Namespace))
+        {
+            foreach (var pid in PidsAsync(ns).GetAwaiter().GetResult())
+            {
+                var commandLine = CommandLine(pid);
+                if (ports.Any(p => commandLine.Contains(p.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)))
+                {
+                    try
+                    {
+                        Process.GetProcessById(pid).Kill();
+                    }
+                    catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                    {
+                        // gone
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>True while <paramref name="pid"/> runs (not a zombie).</summary>
+    public static bool IsAlive(int pid) => PbDeploy.Processes.Signals.Describe(pid) is { IsZombie: false };
+
+    /// <summary>A process's command line (NULs between the words), or empty when it is gone or unreadable.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Runs a command inside a host's namespace (e.g. a client of the port the host serves).</summary>
     public Task<ProgramOutput> RunInAsync(string host, params string[] command) =>
         TestProgram.RunAsync("ip", ["netns", "exec", Namespace(host), .. command], StepTimeout);
