@@ -259,7 +259,7 @@ public static class DeployEventJson
         json.WriteEndArray();
     }
 
-    private static void WriteNullable(Utf8JsonWriter json, string name, int? value)
+    internal static void WriteNullable(Utf8JsonWriter json, string name, int? value)
     {
         if (value is { } v)
         {

@@ -329,7 +329,7 @@ public sealed class HostDeployer
         {
             try
             {
-                return new HostStatus(host.Name, ReadStatus(text[start..]));
+                return new HostStatus(host.Name, StatusJson.Read(text[start..]));
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
             {
@@ -340,27 +340,5 @@ public sealed class HostDeployer
         return exit.Code == 255 && lastError?.StartsWith("pbdeploy:", StringComparison.Ordinal) != true
             ? new HostStatus(host.Name, []) { Unreachable = true, Error = $"unreachable: {lastError ?? "ssh exited with 255"}" }
             : new HostStatus(host.Name, []) { Error = Clean(lastError) ?? $"the remote pbdeploy status ended with {exit}" };
-    }
-
-    /// <summary>Reads what <c>pbdeploy status --json</c> prints: an array of <c>{"name","port","pidfile","state","pid","pids"}</c>, and <c>"ports"</c> for a blue-green service.</summary>
-    internal static List<ServiceStatus> ReadStatus(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return [.. document.RootElement.EnumerateArray().Select(e => new ServiceStatus
-        {
-            Name = e.GetProperty("name").GetString()!,
-            Port = e.GetProperty("port").ValueKind == JsonValueKind.Number ? e.GetProperty("port").GetInt32() : null,
-            Ports = e.TryGetProperty("ports", out var ports) ? [.. ports.EnumerateArray().Select(p => p.GetInt32())] : null,
-            Pidfile = e.GetProperty("pidfile").GetString(),
-            State = e.GetProperty("state").GetString() switch
-            {
-                "running" => ServiceState.Running,
-                "stopped" => ServiceState.Stopped,
-                "foreign" => ServiceState.Foreign,
-                var other => throw new FormatException($"unknown state '{other}'"),
-            },
-            Pid = e.GetProperty("pid").ValueKind == JsonValueKind.Number ? e.GetProperty("pid").GetInt32() : null,
-            Pids = [.. e.GetProperty("pids").EnumerateArray().Select(p => p.GetInt32())],
-        })];
     }
 }
