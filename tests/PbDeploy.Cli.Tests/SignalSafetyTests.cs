@@ -65,6 +65,36 @@ public sealed class SignalSafetyTests
     }
 
     [Theory(Timeout = 180_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_blue_green_port_held_by_pid_1_is_never_signalled_by_deploy_leftover_stop_or_stop(bool laterCopyOnOtherPort)
+    {
+        // pid 1 of the namespace (group 1) listens on the first port, as if it were a copy: alone (the active copy a
+        // deploy would replace), or with a copy started later on the second port (pid 1 then is the leftover a deploy
+        // stops first). Neither a deploy nor a stop of both copies may signal pid 1 or group 1.
+        using var dir = new TempDirectory($"blue-green-pid1-{laterCopyOnOtherPort}");
+        var a = TestService.FreePort();
+        var b = TestService.FreePort();
+        var manifest = dir.Write("pbdeploy.json", $$"""
+            { "services": { "web": { "ports": [{{a}}, {{b}}], "start": "exec {{TestService.Python}} -m http.server {port} --bind 127.0.0.1", "daemonizes": false, "stop_timeout": 1, "start_timeout": 10 } } }
+            """);
+        var later = laterCopyOnOtherPort
+            ? $"{TestService.Python} -m http.server {b} --bind 127.0.0.1 >/dev/null 2>&1 & sleep 2; "
+            : "";
+
+        var run = await PidNamespace.RunAsync(dir, a, "/bin/sh", "-c",
+            $"{later}{Tool} --manifest {manifest}; echo \"deploy exit $?\"; {Tool} stop --manifest {manifest}; echo \"stop exit $?\"");
+
+        run.Stdout.ShouldContain("deploy exit ", Case.Sensitive, run.Stdout + run.Stderr);
+        run.Stdout.ShouldContain(laterCopyOnOtherPort ? "stop exit 0" : "stop exit 1", Case.Sensitive, run.Stdout + run.Stderr);
+        run.Stdout.ShouldContain("deploy exit 1", Case.Sensitive, "no new copy can start while pid 1 holds a port of the pair");
+        (run.Stdout + run.Stderr).ShouldContain($"port {a} is in use by pid 1 (init); pbdeploy will neither signal it nor start a second copy.");
+        run.Pid1Signals.ShouldBeEmpty("pid 1 of the namespace got no signal: " + run.Stdout + run.Stderr);
+        run.BystanderAlive.ShouldBeTrue("no kill(-1) or kill(-group 1) reached the other processes of the namespace");
+        run.ExitCode.ShouldBe(0, "the shell that ran pbdeploy was not killed either");
+    }
+
+    [Theory(Timeout = 180_000)]
     [InlineData("itself", "exec ", "pbdeploy itself")]
     [InlineData("its shell", "", "an ancestor of pbdeploy (sh: the shell, sudo, session, hook or CI step that runs it)")]
     public async Task A_pidfile_naming_pbdeploy_or_the_shell_that_runs_it_is_refused_and_nothing_is_signalled(string which, string exec, string what)

@@ -9,13 +9,19 @@ namespace PbDeploy.Templating;
 internal sealed record RestoredTarget(string Name, bool Removed, string? Failure);
 
 /// <summary>
-/// What the targets a deploy is about to replace held before (bytes and mode, or that there was no file), so that
+/// What the targets a deploy is about to replace held before (bytes and permission bits, or that there was no file), so that
 /// they can be put back when the start or restart they were rendered for fails: the running service keeps a config
 /// that matches it. Taken just before <see cref="PreparedTemplates.Commit"/>; only the targets that commit actually
 /// replaced are restored.
 /// </summary>
 internal sealed class TemplateBackup
 {
+    /// <summary>
+    /// The largest target kept a copy of, in bytes: configs are a few KiB. A larger one (another user's sparse file of
+    /// gigabytes) is not read into memory nor written back in full by root; its restore fails, saying why.
+    /// </summary>
+    internal const int MaxBytes = 16 * 1024 * 1024;
+
     private readonly List<Original> _originals;
     private readonly HashSet<TemplateWriter.Pending> _written = [];
 
@@ -71,10 +77,12 @@ internal sealed class TemplateBackup
                 return new Original(file, null, 0, "it was not a regular file before the deploy wrote it");
             }
 
-            var (bytes, cut) = NativeFile.ReadFrom(fd, 0, int.MaxValue);
+            // Its permission bits only (0777), as the writer gives: a setuid or setgid bit that another user set on their
+            // file, put back on a new file of root's, would make a setuid-root program of that user's content.
+            var (bytes, cut) = NativeFile.ReadFrom(fd, 0, MaxBytes);
             return cut
                 ? new Original(file, null, 0, "it was too large to keep a copy of before the deploy wrote it")
-                : new Original(file, bytes, (int)(stat.Mode & 0xFFF), null);
+                : new Original(file, bytes, stat.Permissions, null);
         }
         finally
         {

@@ -332,6 +332,36 @@ public sealed class HostDeployTests : IDisposable
         }
     }
 
+    [HostsFact(Timeout = 120_000)]
+    public async Task A_service_started_by_a_remote_deploy_holds_no_end_of_the_ssh_stdin_pipe_only_dev_null_and_its_log()
+    {
+        // The remote pbdeploy reads its stdin (the ssh pipe) to learn of an interrupt: a service it starts must not
+        // inherit that pipe (nor any other descriptor), or the client's stdin would never end and the service would
+        // hold a channel of the ssh session.
+        _hosts.EnsureReady();
+        var manifest = Project(("web1", "web1"));
+
+        var deploy = await Pbdeploy.RunAsync("--manifest", manifest);
+
+        deploy.ExitCode.ShouldBe(0, deploy.Stdout + deploy.Stderr);
+        var port = _port.ToString(CultureInfo.InvariantCulture);
+        var service = (await _hosts.PidsAsync(_hosts.Namespace("web1")))
+            .Where(pid => TryRead($"/proc/{pid}/cmdline").Contains("http.server", StringComparison.Ordinal) && TryRead($"/proc/{pid}/cmdline").Contains(port, StringComparison.Ordinal))
+            .ToList();
+        service.Count.ShouldBe(1, "one service process serves the port on web1");
+        var fds = Directory.GetFileSystemEntries($"/proc/{service[0]}/fd")
+            .Select(f => (Fd: int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture), Target: new FileInfo(f).LinkTarget ?? ""))
+            .ToList();
+        fds.ShouldContain((0, "/dev/null"));
+        fds.Where(f => f.Target.StartsWith("pipe:", StringComparison.Ordinal)).ShouldBeEmpty("no pipe of the ssh session reaches the service");
+        fds.Where(f => f.Fd > 2).ShouldAllBe(f => f.Target.StartsWith("socket:", StringComparison.Ordinal), "beyond 0-2, only the service's own sockets");
+        var log = Path.Combine(_dir.Combine("web1"), "app.log");
+        new FileInfo($"/proc/{service[0]}/fd/1").LinkTarget.ShouldBe(log);
+        new FileInfo($"/proc/{service[0]}/fd/2").LinkTarget.ShouldBe(log);
+
+        (await Pbdeploy.RunAsync("stop", "--manifest", manifest)).ExitCode.ShouldBe(0);
+    }
+
     /// <summary>A local project whose hosts are (name, ssh destination), each with its own copy of the project in a folder of the test.</summary>
     private string Project(params (string Name, string Ssh)[] hosts)
     {

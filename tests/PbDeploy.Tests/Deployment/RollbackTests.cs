@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using PbDeploy.Deployment;
 using PbDeploy.Tests.Deployment.Support;
+using PbDeploy.Tests.Support;
 using static PbDeploy.Tests.Deployment.Support.DeployScene;
 
 namespace PbDeploy.Tests.Deployment;
@@ -38,6 +39,73 @@ public sealed class RollbackTests
         Owner(port).Pid.ShouldBe(first.Pid);
         IsAlive(first.Pid!.Value).ShouldBeTrue();
         (await ReadLineAsync(port)).ShouldBe($"pid {first.Pid}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_restore_never_makes_a_setuid_root_file_from_a_target_another_user_owned()
+    {
+        // The service's user owns its config (common), in a folder of root's: pbdeploy may replace it. That user makes
+        // it a setuid, setgid program of theirs; a failed restart then puts the "old file" back as a new file of
+        // root's: with the old mode bits, that would be a setuid-root program with any content the user chose.
+        await using var scene = new DeployScene();
+        var port = scene.Port();
+        var web = scene.Server("web", port: port);
+        web["templates"] = new JsonArray("app.conf.template");
+        web["restart"] = "grep -qx 'workers 2' {project_dir}/app.conf || { echo config test failed; exit 1; }";
+        scene.Dir.Write("app.conf.template", "workers 2\n");
+        Outcome(await scene.DeployAsync(), "web").Action.ShouldBe(ServiceAction.Started);
+        var conf = scene.Dir.Combine("app.conf");
+        File.SetUnixFileMode(scene.ProjectDir, (UnixFileMode)Convert.ToInt32("755", 8));
+        using (var chown = System.Diagnostics.Process.Start("chown", [$"{OtherUser.Uid}:{OtherUser.Uid}", conf]))
+        {
+            await chown.WaitForExitAsync();
+            chown.ExitCode.ShouldBe(0);
+        }
+
+        await OtherUser.RunAsync($"printf '#!/bin/sh\\nid\\n' > {conf} && chmod 6755 {conf}");
+        File.GetUnixFileMode(conf).HasFlag(UnixFileMode.SetUser).ShouldBeTrue("the other user made their file setuid");
+
+        scene.Dir.Write("app.conf.template", "workers two\n");
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        var restored = FileStatOf(conf);
+        (restored.Mode & Convert.ToInt32("7000", 8)).ShouldBe(0, $"the file put back by uid {restored.Uid} has no setuid, setgid or sticky bit (mode {Convert.ToString(restored.Mode, 8)})");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_huge_sparse_target_of_another_user_is_neither_read_whole_nor_written_back_in_full_by_a_restore()
+    {
+        // A sparse file of 1 GiB costs its owner nothing; read into memory and written back by root, it would cost
+        // root a GiB of memory and a GiB of disk, beyond the owner's quota.
+        await using var scene = new DeployScene();
+        var web = scene.Server("web", port: scene.Port());
+        web["templates"] = new JsonArray("app.conf.template");
+        web["restart"] = "grep -qx 'workers 2' {project_dir}/app.conf || { echo config test failed; exit 1; }";
+        scene.Dir.Write("app.conf.template", "workers 2\n");
+        Outcome(await scene.DeployAsync(), "web").Action.ShouldBe(ServiceAction.Started);
+        var conf = scene.Dir.Combine("app.conf");
+        File.SetUnixFileMode(scene.ProjectDir, (UnixFileMode)Convert.ToInt32("755", 8));
+        using (var chown = System.Diagnostics.Process.Start("chown", [$"{OtherUser.Uid}:{OtherUser.Uid}", conf]))
+        {
+            await chown.WaitForExitAsync();
+            chown.ExitCode.ShouldBe(0);
+        }
+
+        await OtherUser.RunAsync($"truncate -s 1G {conf}");
+
+        scene.Dir.Write("app.conf.template", "workers two\n");
+        var outcome = Outcome(await scene.DeployAsync(), "web");
+
+        outcome.Action.ShouldBe(ServiceAction.Failed);
+        outcome.Message.ShouldNotBeNull().ShouldContain("it was too large to keep a copy of before the deploy wrote it");
+        new FileInfo(conf).Length.ShouldBe("workers two\n".Length, "the rendered file stays; no GiB was written back");
+    }
+
+    private static (int Mode, int Uid) FileStatOf(string path)
+    {
+        var stat = PbDeploy.Platform.FileStat.Lstat(path).ShouldNotBeNull();
+        return ((int)stat.Mode & 0xFFF, (int)stat.Uid);
     }
 
     [Fact(Timeout = 60_000)]
