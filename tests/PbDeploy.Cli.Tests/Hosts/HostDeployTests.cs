@@ -346,7 +346,7 @@ public sealed class HostDeployTests : IDisposable
         deploy.ExitCode.ShouldBe(0, deploy.Stdout + deploy.Stderr);
         var port = _port.ToString(CultureInfo.InvariantCulture);
         var service = (await _hosts.PidsAsync(_hosts.Namespace("web1")))
-            .Where(pid => TryRead($"/proc/{pid}/cmdline").Contains("http.server", StringComparison.Ordinal) && TryRead($"/proc/{pid}/cmdline").Contains(port, StringComparison.Ordinal))
+            .Where(pid => SshHosts.CommandLine(pid) is var commandLine && commandLine.Contains("http.server", StringComparison.Ordinal) && commandLine.Contains(port, StringComparison.Ordinal))
             .ToList();
         service.Count.ShouldBe(1, "one service process serves the port on web1");
         var fds = Directory.GetFileSystemEntries($"/proc/{service[0]}/fd")
